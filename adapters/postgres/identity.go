@@ -1,0 +1,155 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/ports"
+)
+
+// IdentityStore implements identity.Store.
+type IdentityStore struct{}
+
+var _ identity.Store = IdentityStore{}
+
+// CreateOperator inserts an operator.
+func (IdentityStore) CreateOperator(ctx context.Context, o identity.Operator) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO operators (id, email, name, password_hash, created_at) VALUES ($1,$2,$3,$4,$5)`,
+		o.ID, o.Email, o.Name, o.PasswordHash, o.CreatedAt)
+	return translate(err, "operator")
+}
+
+// OperatorByEmail finds an operator by normalised email.
+func (IdentityStore) OperatorByEmail(ctx context.Context, email string) (identity.Operator, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return identity.Operator{}, err
+	}
+	var o identity.Operator
+	err = tx.QueryRow(ctx, `SELECT id, email, name, password_hash, created_at FROM operators WHERE email = $1`, email).
+		Scan(&o.ID, &o.Email, &o.Name, &o.PasswordHash, &o.CreatedAt)
+	o.CreatedAt = o.CreatedAt.UTC()
+	return o, translate(err, "operator")
+}
+
+// CreateSession inserts a session: an operator's in operator_sessions, a tenant principal's in
+// sessions.
+func (IdentityStore) CreateSession(ctx context.Context, s identity.Session) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	if s.TenantID == "" {
+		_, err = tx.Exec(ctx, `INSERT INTO operator_sessions (id, subject_kind, subject_id, refresh_hash, previous_hash,
+			created_at, last_used_at, expires_at, revoked_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+			s.ID, s.SubjectKind, s.SubjectID, s.RefreshHash, s.PreviousHash, s.CreatedAt, s.LastUsedAt, s.ExpiresAt, s.RevokedAt)
+	} else {
+		_, err = tx.Exec(ctx, `INSERT INTO sessions (tenant_id, id, subject_kind, subject_id, refresh_hash, previous_hash,
+			created_at, last_used_at, expires_at, revoked_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+			s.TenantID, s.ID, s.SubjectKind, s.SubjectID, s.RefreshHash, s.PreviousHash, s.CreatedAt, s.LastUsedAt, s.ExpiresAt, s.RevokedAt)
+	}
+	return translate(err, "session")
+}
+
+// Session loads and locks a session: a tenant principal's when the unit of work is bound to a
+// tenant, else an operator's.
+func (IdentityStore) Session(ctx context.Context, id string) (identity.Session, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return identity.Session{}, err
+	}
+	var row pgx.Row
+	if tenantScoped(ctx) {
+		row = tx.QueryRow(ctx, `SELECT tenant_id::text, id, subject_kind, subject_id, refresh_hash, previous_hash, created_at,
+			last_used_at, expires_at, revoked_at FROM sessions WHERE tenant_id = app_tenant_id() AND id = $1 FOR UPDATE`, id)
+	} else {
+		row = tx.QueryRow(ctx, `SELECT '', id, subject_kind, subject_id, refresh_hash, previous_hash, created_at,
+			last_used_at, expires_at, revoked_at FROM operator_sessions WHERE id = $1 FOR UPDATE`, id)
+	}
+	var s identity.Session
+	err = row.Scan(&s.TenantID, &s.ID, &s.SubjectKind, &s.SubjectID, &s.RefreshHash, &s.PreviousHash, &s.CreatedAt,
+		&s.LastUsedAt, &s.ExpiresAt, &s.RevokedAt)
+	s.CreatedAt, s.LastUsedAt, s.ExpiresAt = s.CreatedAt.UTC(), s.LastUsedAt.UTC(), s.ExpiresAt.UTC()
+	return s, translate(err, "session")
+}
+
+// SaveSession stores a session's rotation or revocation.
+func (IdentityStore) SaveSession(ctx context.Context, s identity.Session) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	table := "operator_sessions"
+	if s.TenantID != "" {
+		table = "sessions"
+	}
+	_, err = tx.Exec(ctx, `UPDATE `+table+` SET refresh_hash=$2, previous_hash=$3, last_used_at=$4, revoked_at=$5 WHERE id=$1`,
+		s.ID, s.RefreshHash, s.PreviousHash, s.LastUsedAt, s.RevokedAt)
+	return translate(err, "session")
+}
+
+func tenantScoped(ctx context.Context) bool {
+	st, ok := ctx.Value(txKey{}).(*txState)
+	return ok && !st.scope.Platform
+}
+
+// SigningKeyStore implements ports.SigningKeyStore.
+type SigningKeyStore struct {
+	uow *UnitOfWork
+}
+
+var _ ports.SigningKeyStore = (*SigningKeyStore)(nil)
+
+// NewSigningKeyStore returns the signing key store.
+func NewSigningKeyStore(uow *UnitOfWork) *SigningKeyStore { return &SigningKeyStore{uow: uow} }
+
+// Keys returns keys not retired for more than a day (tokens they signed have expired by then).
+func (s *SigningKeyStore) Keys(ctx context.Context) ([]ports.SigningKey, error) {
+	var out []ports.SigningKey
+	err := s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
+		tx, err := txFrom(ctx)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT kid, algorithm, private_pem, created_at, retired_at FROM signing_keys
+			WHERE retired_at IS NULL OR retired_at > now() - interval '1 day' ORDER BY created_at DESC`)
+		if err != nil {
+			return translate(err, "signing key")
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ports.SigningKey, error) {
+			var (
+				k       ports.SigningKey
+				created time.Time
+				retired *time.Time
+			)
+			err := r.Scan(&k.KID, &k.Algorithm, &k.PrivatePEM, &created, &retired)
+			k.CreatedAt = created.Unix()
+			if retired != nil {
+				k.RetiredAt = retired.Unix()
+			}
+			return k, err
+		})
+		return translate(err, "signing key")
+	})
+	return out, err
+}
+
+// Add stores a new key.
+func (s *SigningKeyStore) Add(ctx context.Context, k ports.SigningKey) error {
+	return s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
+		tx, err := txFrom(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO signing_keys (kid, algorithm, private_pem, created_at) VALUES ($1,$2,$3,to_timestamp($4))`,
+			k.KID, k.Algorithm, k.PrivatePEM, k.CreatedAt)
+		return translate(err, "signing key")
+	})
+}

@@ -1,0 +1,51 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.uber.org/fx"
+
+	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/tenant"
+	"github.com/stvos/stvos/ports"
+)
+
+// Config is what the adapter needs to start.
+type Config struct {
+	// URL is the database URL; its role owns the schema and may SET ROLE stvos_app.
+	URL string
+	// Migrate applies pending migrations before the pool opens.
+	Migrate bool
+}
+
+// Module provides the pool, the unit of work and every store, bound to their ports.
+var Module = fx.Module("postgres",
+	fx.Provide(
+		newPool,
+		NewUnitOfWork,
+		fx.Annotate(func(u *UnitOfWork) *UnitOfWork { return u }, fx.As(new(ports.UnitOfWork))),
+		fx.Annotate(func() TenantStore { return TenantStore{} },
+			fx.As(new(tenant.Store)), fx.As(new(tenant.StringsStore)), fx.As(new(partner.TenantChecker))),
+		fx.Annotate(func() Directory { return Directory{} }, fx.As(new(ports.Directory))),
+		fx.Annotate(func() PartnerStore { return PartnerStore{} }, fx.As(new(partner.Store))),
+		fx.Annotate(func() IdentityStore { return IdentityStore{} }, fx.As(new(identity.Store))),
+		fx.Annotate(NewSigningKeyStore, fx.As(new(ports.SigningKeyStore))),
+	),
+)
+
+func newPool(lc fx.Lifecycle, cfg Config) (*pgxpool.Pool, error) {
+	ctx := context.Background()
+	if cfg.Migrate {
+		if _, err := Migrate(ctx, cfg.URL); err != nil {
+			return nil, err
+		}
+	}
+	pool, err := Connect(ctx, cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	lc.Append(fx.StopHook(pool.Close))
+	return pool, nil
+}

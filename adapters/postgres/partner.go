@@ -1,0 +1,90 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/stvos/stvos/core/partner"
+)
+
+// PartnerStore implements partner.Store.
+type PartnerStore struct{}
+
+var _ partner.Store = PartnerStore{}
+
+// Create inserts a partner.
+func (PartnerStore) Create(ctx context.Context, p partner.Partner) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO partners (tenant_id, id, name, status, created_at) VALUES ($1,$2,$3,$4,$5)`,
+		p.TenantID, p.ID, p.Name, p.Status, p.CreatedAt)
+	return translate(err, "partner")
+}
+
+func scanPartner(row pgx.Row) (partner.Partner, error) {
+	var p partner.Partner
+	err := row.Scan(&p.TenantID, &p.ID, &p.Name, &p.Status, &p.CreatedAt)
+	p.CreatedAt = p.CreatedAt.UTC()
+	return p, err
+}
+
+// Get loads a partner of the current tenant.
+func (PartnerStore) Get(ctx context.Context, id string) (partner.Partner, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return partner.Partner{}, err
+	}
+	p, err := scanPartner(tx.QueryRow(ctx, `SELECT tenant_id, id, name, status, created_at FROM partners
+		WHERE tenant_id = app_tenant_id() AND id = $1`, id))
+	return p, translate(err, "partner")
+}
+
+// List returns a tenant's partners ordered by id.
+func (PartnerStore) List(ctx context.Context, tenantID, after string, limit int) ([]partner.Partner, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(ctx, `SELECT tenant_id, id, name, status, created_at FROM partners
+		WHERE tenant_id = $1 AND ($2 = '' OR id > $2::uuid) ORDER BY id LIMIT $3`, tenantID, after, limit)
+	if err != nil {
+		return nil, translate(err, "partner")
+	}
+	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (partner.Partner, error) { return scanPartner(r) })
+	return ps, translate(err, "partner")
+}
+
+// CreateStaff inserts a staff account.
+func (PartnerStore) CreateStaff(ctx context.Context, s partner.Staff) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO partner_staff (tenant_id, id, partner_id, email, name, role, password_hash, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, s.TenantID, s.ID, s.PartnerID, s.Email, s.Name, s.Role, s.PasswordHash, s.CreatedAt)
+	return translate(err, "partner")
+}
+
+// ListStaff returns a partner's staff ordered by id.
+func (PartnerStore) ListStaff(ctx context.Context, partnerID, after string, limit int) ([]partner.Staff, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(ctx, `SELECT tenant_id, id, partner_id, email, name, role, password_hash, created_at
+		FROM partner_staff WHERE tenant_id = app_tenant_id() AND partner_id = $1 AND ($2 = '' OR id > $2::uuid)
+		ORDER BY id LIMIT $3`, partnerID, after, limit)
+	if err != nil {
+		return nil, translate(err, "staff")
+	}
+	ss, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (partner.Staff, error) {
+		var s partner.Staff
+		err := r.Scan(&s.TenantID, &s.ID, &s.PartnerID, &s.Email, &s.Name, &s.Role, &s.PasswordHash, &s.CreatedAt)
+		s.CreatedAt = s.CreatedAt.UTC()
+		return s, err
+	})
+	return ss, translate(err, "staff")
+}

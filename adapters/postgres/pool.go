@@ -1,0 +1,40 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// AppRole is the role the server works as: a member of it may SET ROLE, owns no table, and so is
+// bound by row-level security.
+const AppRole = "stvos_app"
+
+// Connect opens a pool whose connections work as AppRole. It checks the database answers.
+func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse database URL: %w", err)
+	}
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		_, err := c.Exec(ctx, "SET ROLE "+AppRole)
+		return err
+	}
+	if cfg.MaxConnIdleTime == 0 || cfg.MaxConnIdleTime > 5*time.Minute {
+		cfg.MaxConnIdleTime = 5 * time.Minute
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open pool: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connect as %s (did `stvos migrate` run?): %w", AppRole, err)
+	}
+	return pool, nil
+}

@@ -1,0 +1,83 @@
+package app
+
+import (
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxevent"
+
+	"github.com/stvos/stvos/adapters/argon2"
+	"github.com/stvos/stvos/adapters/jwt"
+	"github.com/stvos/stvos/adapters/postgres"
+	"github.com/stvos/stvos/adapters/redis"
+	"github.com/stvos/stvos/app/enterprise"
+	"github.com/stvos/stvos/app/mobile"
+	"github.com/stvos/stvos/app/partner"
+	"github.com/stvos/stvos/app/platform"
+	"github.com/stvos/stvos/app/subscriber"
+	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/identity"
+	corepartner "github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/tenant"
+	"github.com/stvos/stvos/policies"
+	"github.com/stvos/stvos/ports"
+	"github.com/stvos/stvos/tenants"
+)
+
+// Version is the build's version, shown in every OpenAPI document.
+var Version = "0.1.0"
+
+// Core provides the use cases of the core, built on whatever adapters the graph binds to ports.
+var Core = fx.Module("core",
+	fx.Provide(
+		fx.Annotate(func() ports.SystemClock { return ports.SystemClock{} }, fx.As(new(ports.Clock))),
+		fx.Annotate(tenants.DefaultCatalog, fx.As(new(tenant.AdapterCatalog))),
+		tenant.NewService,
+		corepartner.NewService,
+		identity.NewService,
+		tenants.NewResolver,
+	),
+)
+
+// Surfaces provides every HTTP surface.
+var Surfaces = fx.Options(mobile.Module, partner.Module, subscriber.Module, enterprise.Module, platform.Module)
+
+// Options is the whole application for a configuration: adapters, core, surfaces, server.
+func Options(cfg Config, log *slog.Logger) fx.Option {
+	return fx.Options(
+		fx.Supply(cfg, log),
+		fx.WithLogger(func() fxevent.Logger { return fxLogger(log, cfg.LogLevel) }),
+		fx.Supply(
+			postgres.Config{URL: cfg.DatabaseURL, Migrate: cfg.Migrate},
+			redis.Config{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix},
+			jwt.Config{Issuer: cfg.PublicURL, KeyPEM: cfg.SigningKeyPEM},
+		),
+		postgres.Module, redis.Module, argon2.Module, jwt.Module,
+		Core,
+		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),
+		Surfaces,
+		fx.Provide(NewServer),
+		fx.Invoke(func(*Server) {}),
+		fx.StopTimeout(cfg.ShutdownTimeout+5*time.Second),
+	)
+}
+
+func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, l ports.RateLimiter, p *policies.Enforcer) surface.Deps {
+	return surface.Deps{Resolver: r, Signer: s, Limiter: l, Limits: cfg.Limits, Policy: p, Log: log, Version: Version}
+}
+
+// NewLogger returns the JSON logger at the configured level.
+func NewLogger(level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// fxLogger shows the graph's events only when debugging; errors always reach the caller.
+func fxLogger(log *slog.Logger, level slog.Level) fxevent.Logger {
+	if level > slog.LevelDebug {
+		return fxevent.NopLogger
+	}
+	return &fxevent.SlogLogger{Logger: log.With("component", "fx")}
+}

@@ -1,0 +1,141 @@
+// Package app assembles stvos: configuration, the fx application graph of adapters, core use
+// cases and HTTP surfaces, and the one HTTP server that serves every surface.
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stvos/stvos/ports"
+	"github.com/stvos/stvos/tenants"
+)
+
+// Config is the server's configuration. Every field has an environment variable; flags of the
+// same name (lower-case, dashes) override it.
+type Config struct {
+	Addr            string
+	PublicURL       string
+	DatabaseURL     string
+	RedisURL        string
+	RedisPrefix     string
+	LogLevel        slog.Level
+	SigningKeyFile  string
+	SigningKeyPEM   string
+	Migrate         bool
+	TrustProxy      bool
+	ShutdownTimeout time.Duration
+	Limits          tenants.Limits
+}
+
+// Setting documents one configuration variable (for --help and the README).
+type Setting struct {
+	Env, Flag, Default, Doc string
+}
+
+// Settings lists every configuration variable.
+var Settings = []Setting{
+	{"STVOS_ADDR", "addr", ":8080", "address to listen on"},
+	{"STVOS_PUBLIC_URL", "public-url", "http://localhost:8080", "URL clients reach the server at; the issuer of its tokens"},
+	{"STVOS_DATABASE_URL", "database-url", "", "PostgreSQL URL; its role owns the schema and may create roles on first migrate (required)"},
+	{"STVOS_REDIS_URL", "redis-url", "", "Redis URL, redis://host:port/db (required)"},
+	{"STVOS_REDIS_PREFIX", "redis-prefix", "stvos:", "prefix of every Redis key"},
+	{"STVOS_LOG_LEVEL", "log-level", "info", "debug, info, warn or error; logs are JSON on stderr"},
+	{"STVOS_SIGNING_KEY_FILE", "signing-key-file", "", "RSA private key (PEM) to sign tokens; when empty a key is generated once and kept in the database"},
+	{"STVOS_MIGRATE", "migrate", "false", "apply pending migrations on start"},
+	{"STVOS_TRUST_PROXY", "trust-proxy", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)"},
+	{"STVOS_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish on shutdown"},
+	{"STVOS_RATE_PER_ADDRESS", "rate-per-address", "1200", "requests per minute per source address"},
+	{"STVOS_RATE_LOGIN", "rate-login", "10", "sign-in attempts per minute per source address"},
+	{"STVOS_RATE_PER_CREDENTIAL", "rate-per-credential", "600", "requests per minute per API key or token subject, unless the tenant sets its own"},
+}
+
+// LoadConfig reads the environment, then the flags in args.
+func LoadConfig(name string, args []string) (Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	vals := map[string]*string{}
+	for _, s := range Settings {
+		def := s.Default
+		if v, ok := os.LookupEnv(s.Env); ok {
+			def = v
+		}
+		vals[s.Env] = fs.String(s.Flag, def, s.Doc+" ("+s.Env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	get := func(env string) string { return strings.TrimSpace(*vals[env]) }
+	return ParseConfig(get)
+}
+
+// ParseConfig builds a Config from a lookup of each variable's value.
+func ParseConfig(get func(env string) string) (Config, error) {
+	var errs []error
+	c := Config{
+		Addr: get("STVOS_ADDR"), PublicURL: strings.TrimRight(get("STVOS_PUBLIC_URL"), "/"),
+		DatabaseURL: get("STVOS_DATABASE_URL"), RedisURL: get("STVOS_REDIS_URL"), RedisPrefix: get("STVOS_REDIS_PREFIX"),
+		SigningKeyFile: get("STVOS_SIGNING_KEY_FILE"), Limits: tenants.DefaultLimits(),
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("STVOS_LOG_LEVEL"))); err != nil {
+		errs = append(errs, fmt.Errorf("STVOS_LOG_LEVEL: %w", err))
+	}
+	boolean := func(env string) bool {
+		b, err := strconv.ParseBool(get(env))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: want true or false", env))
+		}
+		return b
+	}
+	c.Migrate, c.TrustProxy = boolean("STVOS_MIGRATE"), boolean("STVOS_TRUST_PROXY")
+	d, err := time.ParseDuration(get("STVOS_SHUTDOWN_TIMEOUT"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("STVOS_SHUTDOWN_TIMEOUT: %w", err))
+	}
+	c.ShutdownTimeout = d
+	perMinute := func(env string, l *ports.Limit) {
+		n, err := strconv.Atoi(get(env))
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("%s: want a number of requests per minute", env))
+			return
+		}
+		l.Rate, l.Period = n, time.Minute
+		l.Burst = min(l.Burst, n)
+	}
+	perMinute("STVOS_RATE_PER_ADDRESS", &c.Limits.PerAddress)
+	perMinute("STVOS_RATE_LOGIN", &c.Limits.Login)
+	perMinute("STVOS_RATE_PER_CREDENTIAL", &c.Limits.PerCredential)
+	if c.DatabaseURL == "" {
+		errs = append(errs, errors.New("STVOS_DATABASE_URL is required"))
+	}
+	if c.RedisURL == "" {
+		errs = append(errs, errors.New("STVOS_REDIS_URL is required"))
+	}
+	if c.SigningKeyFile != "" {
+		b, err := os.ReadFile(c.SigningKeyFile)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("STVOS_SIGNING_KEY_FILE: %w", err))
+		}
+		c.SigningKeyPEM = string(b)
+	}
+	return c, errors.Join(errs...)
+}
+
+// Defaults returns the lookup of default values, for building a Config in code.
+func Defaults(overrides map[string]string) func(string) string {
+	return func(env string) string {
+		if v, ok := overrides[env]; ok {
+			return v
+		}
+		for _, s := range Settings {
+			if s.Env == env {
+				return s.Default
+			}
+		}
+		return ""
+	}
+}

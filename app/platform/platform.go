@@ -1,0 +1,65 @@
+// Package platform serves the platform surface: operators sign in, onboard white-label clients
+// (tenants), issue their API keys, and create their partners and partner staff. Conventions:
+// snake_case, no envelope, flat error body, cursor pagination.
+package platform
+
+import (
+	"net/http"
+
+	"go.uber.org/fx"
+
+	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/tenant"
+)
+
+// Spec is the platform surface.
+var Spec = surface.Spec{
+	Name:  "platform",
+	Title: "stvos platform API",
+	Description: "Operators onboard white-label clients: tenants, their API keys, partners and partner staff. " +
+		"Sign in at POST /platform/auth/login and send the access token as Authorization: Bearer.",
+	Style:    surface.Flat,
+	Audience: identity.AudiencePlatform,
+}
+
+// Services are the use cases the surface calls.
+type Services struct {
+	fx.In
+	Identity *identity.Service
+	Tenants  *tenant.Service
+	Partners *partner.Service
+}
+
+// New builds the surface and registers its routes.
+func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
+	s := surface.New(mux, Spec, deps)
+	registerAuth(s, svc.Identity)
+	registerTenants(s, svc.Tenants)
+	registerAPIKeys(s, svc.Tenants)
+	registerPartners(s, svc.Partners)
+	return s
+}
+
+// Module provides the surface to the server.
+var Module = fx.Module("platform", fx.Provide(fx.Annotate(New, fx.ResultTags(`group:"surfaces"`))))
+
+// Page sizes of platform lists.
+const (
+	defaultLimit = 20
+	maxLimit     = 100
+)
+
+// ListInput is the cursor and limit of a list.
+type ListInput struct {
+	Cursor string `query:"cursor" doc:"Opaque cursor from meta.next_cursor." maxLength:"64"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"20" doc:"Page size, 1 to 100."`
+}
+
+func (l ListInput) limit() int {
+	if l.Limit <= 0 {
+		return defaultLimit
+	}
+	return min(l.Limit, maxLimit)
+}

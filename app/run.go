@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+
+	"go.uber.org/fx"
+
+	"github.com/stvos/stvos/adapters/argon2"
+	"github.com/stvos/stvos/adapters/postgres"
+	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/ports"
+)
+
+// Run starts the application, calls ready (if given) once it serves, and stops it gracefully when
+// ctx ends. Extra options join the graph (the dev command populates services through them).
+func Run(ctx context.Context, cfg Config, log *slog.Logger, extra ...fx.Option) error {
+	return RunWith(ctx, cfg, log, nil, extra...)
+}
+
+// RunWith is Run with a function called once the server listens.
+func RunWith(ctx context.Context, cfg Config, log *slog.Logger, ready func(context.Context) error, extra ...fx.Option) error {
+	a := fx.New(Options(cfg, log), fx.Options(extra...))
+	if err := a.Err(); err != nil {
+		return err
+	}
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	var readyErr error
+	if ready != nil {
+		readyErr = ready(ctx)
+	}
+	if readyErr == nil {
+		<-ctx.Done()
+	}
+	log.Info("shutting down")
+	stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout+5e9)
+	defer cancel()
+	if err := a.Stop(stopCtx); err != nil {
+		return err
+	}
+	return readyErr
+}
+
+// Migrate applies pending migrations.
+func Migrate(ctx context.Context, url string) ([]int64, error) { return postgres.Migrate(ctx, url) }
+
+// MigrationStatus lists migrations.
+func MigrationStatus(ctx context.Context, url string) ([]postgres.MigrationStatus, error) {
+	return postgres.Status(ctx, url)
+}
+
+// BootstrapResult is what `stvos bootstrap` prints.
+type BootstrapResult struct {
+	ID      string `json:"id"`
+	Email   string `json:"email"`
+	Created bool   `json:"created"`
+}
+
+// Bootstrap creates the first superadmin, migrating first so it works on an empty database.
+func Bootstrap(ctx context.Context, url, email, password, name string) (BootstrapResult, error) {
+	if _, err := postgres.Migrate(ctx, url); err != nil {
+		return BootstrapResult{}, err
+	}
+	pool, err := postgres.Connect(ctx, url)
+	if err != nil {
+		return BootstrapResult{}, err
+	}
+	defer pool.Close()
+	svc, err := identity.NewService(postgres.NewUnitOfWork(pool), postgres.IdentityStore{}, argon2.New(argon2.DefaultParams), nil, ports.SystemClock{})
+	if err != nil {
+		return BootstrapResult{}, err
+	}
+	op, created, err := svc.Bootstrap(ctx, email, password, name)
+	if err != nil {
+		return BootstrapResult{}, err
+	}
+	return BootstrapResult{ID: op.ID, Email: op.Email, Created: created}, nil
+}

@@ -1,0 +1,35 @@
+package surface
+
+// Envelope is the success body of the enveloped surfaces: {"success": true, "data": ...}.
+type Envelope[T any] struct {
+	Success bool `json:"success" doc:"Always true."`
+	Data    T    `json:"data"`
+}
+
+// OK wraps data in a success envelope.
+func OK[T any](data T) Envelope[T] { return Envelope[T]{Success: true, Data: data} }
+
+// CursorMeta is the pagination block of cursor-paginated lists on the flat surfaces.
+type CursorMeta struct {
+	NextCursor string `json:"next_cursor,omitempty" doc:"Pass as cursor to get the next page; absent on the last page."`
+	HasMore    bool   `json:"has_more" doc:"Whether another page exists."`
+	Limit      int    `json:"limit" doc:"The page size used."`
+}
+
+// CursorPage is a page of a cursor-paginated list.
+type CursorPage[T any] struct {
+	Data []T        `json:"data"`
+	Meta CursorMeta `json:"meta"`
+}
+
+// NewCursorPage builds a page; next is the cursor of the last item when more exist.
+func NewCursorPage[T any](items []T, more bool, limit int, next func(T) string) CursorPage[T] {
+	if items == nil {
+		items = []T{}
+	}
+	p := CursorPage[T]{Data: items, Meta: CursorMeta{HasMore: more, Limit: limit}}
+	if more && len(items) > 0 {
+		p.Meta.NextCursor = next(items[len(items)-1])
+	}
+	return p
+}

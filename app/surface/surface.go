@@ -1,0 +1,141 @@
+// Package surface holds what every HTTP surface shares: each surface's wire conventions (error
+// body, envelope), the huma API built for it on the one listener, the guard that authenticates,
+// rate-limits and authorizes every operation from the permission it declares, the request id,
+// access log and panic recovery around every request, and the offline API reference pages.
+package surface
+
+import (
+	"log/slog"
+	"net/http"
+	"reflect"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/stvos/stvos/policies"
+	"github.com/stvos/stvos/ports"
+	"github.com/stvos/stvos/tenants"
+)
+
+// Style is a surface's wire convention for bodies and errors.
+type Style int
+
+// The two conventions of ROUTES.md.
+const (
+	// Enveloped surfaces (app, partner portal) answer {"success":true,"data":...} and errors as
+	// {"success":false,"error":{"code","message","requestId","details"}}, in camelCase.
+	Enveloped Style = iota + 1
+	// Flat surfaces (subscriber, enterprise, platform) answer bare resources and errors as
+	// {"code","message","request_id","details"}, in snake_case.
+	Flat
+)
+
+// Spec describes one surface.
+type Spec struct {
+	// Name is the surface's name in URLs: /openapi/<name>.json, /docs/<name>.
+	Name        string
+	Title       string
+	Description string
+	Style       Style
+	// Audience is what tokens for this surface carry in aud.
+	Audience string
+}
+
+// Deps are the services the guard needs.
+type Deps struct {
+	Resolver *tenants.Resolver
+	Signer   ports.TokenSigner
+	Limiter  ports.RateLimiter
+	Limits   tenants.Limits
+	Policy   *policies.Enforcer
+	Log      *slog.Logger
+	Version  string
+}
+
+// Surface is one huma API with its conventions.
+type Surface struct {
+	Spec
+	API  huma.API
+	deps Deps
+}
+
+// MaxBodyBytes bounds JSON request bodies on every operation that does not set its own bound.
+const MaxBodyBytes = 64 << 10
+
+// New builds the surface's API on the mux: its OpenAPI document at /openapi/<name>.json and
+// .yaml, its reference page at /docs/<name>, and the guard in front of every operation.
+func New(mux *http.ServeMux, spec Spec, deps Deps) *Surface {
+	installErrorModel()
+	cfg := huma.DefaultConfig(spec.Title, deps.Version)
+	cfg.CreateHooks = nil // no $schema links in bodies: clients get exactly the documented shapes
+	cfg.OpenAPIPath = "/openapi/" + spec.Name
+	cfg.DocsPath = ""
+	cfg.SchemasPath = ""
+	cfg.Info.Description = spec.Description
+	cfg.Components.SecuritySchemes = securitySchemes()
+	s := &Surface{Spec: spec, deps: deps}
+	errSchema := s.errorSchema(cfg.Components.Schemas)
+	cfg.OnAddOperation = append(cfg.OnAddOperation, func(oapi *huma.OpenAPI, op *huma.Operation) {
+		s.prepare(op, errSchema)
+		// huma defines its own error model for every operation; this surface answers with its
+		// own body instead, so the unused schemas leave the document.
+		delete(oapi.Components.Schemas.Map(), "ErrorModel")
+		delete(oapi.Components.Schemas.Map(), "ErrorDetail")
+	})
+	s.API = humago.New(mux, cfg)
+	s.API.UseMiddleware(s.recoverPanics, s.guard)
+	mux.HandleFunc("GET /docs/"+spec.Name, s.serveDocs)
+	return s
+}
+
+func (s *Surface) errorSchema(r huma.Registry) *huma.Schema {
+	if s.Style == Enveloped {
+		return r.Schema(reflect.TypeFor[EnvelopedError](), true, "EnvelopedError")
+	}
+	return r.Schema(reflect.TypeFor[FlatError](), true, "FlatError")
+}
+
+// prepare runs as each operation is added: it binds the operation to this surface, bounds its
+// body, documents its security and rate limits, and gives every error response the surface's
+// own error schema.
+func (s *Surface) prepare(op *huma.Operation, errSchema *huma.Schema) {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[surfaceKey] = s
+	if op.MaxBodyBytes == 0 {
+		op.MaxBodyBytes = MaxBodyBytes
+	}
+	acc, _ := op.Metadata[accessKey].(Access)
+	op.Security = acc.security()
+	for _, code := range acc.errors() {
+		if !contains(op.Errors, code) {
+			op.Errors = append(op.Errors, code)
+		}
+	}
+	if op.Responses == nil {
+		op.Responses = map[string]*huma.Response{}
+	}
+	for _, code := range op.Errors {
+		op.Responses[itoa(code)] = &huma.Response{Description: http.StatusText(code),
+			Content: map[string]*huma.MediaType{"application/json": {Schema: errSchema}}}
+	}
+}
+
+func securitySchemes() map[string]*huma.SecurityScheme {
+	return map[string]*huma.SecurityScheme{
+		"apiKey": {Type: "apiKey", In: "header", Name: "X-API-Key",
+			Description: "The client's API key, issued by an operator (secret shown once)."},
+		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT",
+			Description: "A signed access token (RS256, kid in the header) from the surface's sign-in route."},
+	}
+}
+
+func contains(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,78 @@
+// Command stvos is the one binary of the platform:
+//
+//	stvos serve      serve every HTTP surface (configuration from STVOS_* variables or flags)
+//	stvos migrate    apply the embedded migrations (migrate status lists them)
+//	stvos bootstrap  create the first platform superadmin (--email, --password); idempotent
+//	stvos dev        provision PostgreSQL and Redis, seed a demo client, and serve
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/stvos/stvos/app"
+)
+
+const usage = `stvos: multi-tenant white-label streaming platform backend
+
+usage:
+  stvos serve [flags]                         serve every surface
+  stvos migrate [up|status] [flags]           apply or list migrations
+  stvos bootstrap --email E --password P      create the first superadmin (idempotent)
+  stvos dev [--dir D] [--addr A]              self-provisioned stack with demo data
+
+Run "stvos serve --help" for every setting and its environment variable.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "stvos:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return errors.New("a command is required")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:])
+	case "migrate":
+		return migrate(ctx, args[1:])
+	case "bootstrap":
+		return bootstrap(ctx, args[1:])
+	case "dev":
+		return dev(ctx, args[1:])
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func serve(ctx context.Context, args []string) error {
+	cfg, err := app.LoadConfig("stvos serve", args)
+	if err != nil {
+		return err
+	}
+	return app.Run(ctx, cfg, app.NewLogger(cfg.LogLevel))
+}
+
+func printJSON(v any) error {
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,87 @@
+// Package partner is the bounded context of partners (gyms, corporates, resellers) that hand out
+// access to a tenant, and of their staff who use the partner portal.
+package partner
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stvos/stvos/ports"
+)
+
+// Status is the life-cycle state of a partner.
+type Status string
+
+// The partner statuses.
+const (
+	StatusActive    Status = "active"
+	StatusSuspended Status = "suspended"
+)
+
+// Partner is an organisation distributing access to one tenant.
+type Partner struct {
+	ID        string
+	TenantID  string
+	Name      string
+	Status    Status
+	CreatedAt time.Time
+}
+
+// Role is a partner staff member's role in the portal.
+type Role string
+
+// The staff roles, most powerful first. They are the casbin roles partner_owner, partner_admin
+// and partner_viewer.
+const (
+	RoleOwner  Role = "owner"
+	RoleAdmin  Role = "admin"
+	RoleViewer Role = "viewer"
+)
+
+// Roles lists the staff roles.
+var Roles = []Role{RoleOwner, RoleAdmin, RoleViewer}
+
+// PolicyRole is the role's name in the authorization policy.
+func (r Role) PolicyRole() string { return "partner_" + string(r) }
+
+// Staff is a person who signs in to the partner portal for one partner.
+type Staff struct {
+	ID           string
+	TenantID     string
+	PartnerID    string
+	Email        string
+	Name         string
+	Role         Role
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// Limits on partner fields.
+const (
+	MaxNameLength     = 100
+	MinPasswordLength = 10
+	MaxPasswordLength = 128
+	MaxEmailLength    = 254
+)
+
+// NormalizeEmail trims and lower-cases an address; addresses compare in this form.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// ValidateEmail records a refusal of a malformed address.
+func ValidateEmail(v *ports.Validation, field, email string) {
+	a, err := mail.ParseAddress(email)
+	v.Check(err == nil && a.Address == email && len(email) <= MaxEmailLength && a.Name == "", field, "must be an email address")
+}
+
+// ValidatePassword records a refusal of a password outside the length rules.
+func ValidatePassword(v *ports.Validation, field, password string) {
+	n := utf8.RuneCountInString(password)
+	v.Check(n >= MinPasswordLength && n <= MaxPasswordLength, field, "must be 10 to 128 characters")
+}
+
+func validateName(v *ports.Validation, field, name string) {
+	n := utf8.RuneCountInString(strings.TrimSpace(name))
+	v.Check(n > 0 && n <= MaxNameLength, field, "must be 1 to 100 characters")
+}

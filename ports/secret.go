@@ -1,0 +1,60 @@
+package ports
+
+import "context"
+
+// PasswordHasher hashes and checks passwords (argon2id in production). Verify returns false for
+// a wrong password and an error only for a malformed hash.
+type PasswordHasher interface {
+	Hash(password string) (string, error)
+	Verify(password, encoded string) (bool, error)
+}
+
+// Claims are what a signed access token says about its bearer.
+type Claims struct {
+	// ID is the token's unique id (jti).
+	ID string
+	// Subject is the principal's id.
+	Subject string
+	// Kind is the kind of principal: "operator", "partner_staff", "subscriber", "enterprise".
+	Kind string
+	// TenantID is the tenant the principal belongs to; empty for platform operators.
+	TenantID string
+	// PartnerID is set for partner staff and enterprise tokens.
+	PartnerID string
+	// Roles are role names of the authorization policy.
+	Roles []string
+	// Scopes are OAuth scopes granted.
+	Scopes []string
+	// SessionID names the session (refresh token family) the token was issued in.
+	SessionID string
+	// Audience is the surface the token is meant for.
+	Audience string
+	// IssuedAt and ExpiresAt are Unix seconds.
+	IssuedAt, ExpiresAt int64
+}
+
+// TokenSigner issues and verifies signed access tokens. Verify returns ErrUnauthenticated for any
+// token that is malformed, expired, signed with an unknown key or algorithm, or meant for
+// another audience.
+type TokenSigner interface {
+	Sign(ctx context.Context, c Claims) (string, error)
+	Verify(ctx context.Context, token, audience string) (Claims, error)
+}
+
+// SigningKey is a private key that signs tokens, in PEM form. Keys are kept so that every server
+// process signs with the same key and verifies every other's tokens.
+type SigningKey struct {
+	KID        string
+	Algorithm  string
+	PrivatePEM string
+	CreatedAt  int64
+	RetiredAt  int64 // zero while the key still signs
+}
+
+// SigningKeyStore keeps signing keys. Keys lists every key not retired long enough to matter;
+// Add reports ErrConflict when the kid is taken. Both run in the platform scope, which the store
+// opens itself: they are called outside any request.
+type SigningKeyStore interface {
+	Keys(ctx context.Context) ([]SigningKey, error)
+	Add(ctx context.Context, k SigningKey) error
+}

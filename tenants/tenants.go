@@ -1,0 +1,108 @@
+// Package tenants resolves which tenant a request belongs to (from an API key or from a token's
+// claims), and holds the per-tenant configuration the platform derives from a tenant record: the
+// adapters a tenant may choose and the rate limits its callers get.
+package tenants
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/stvos/stvos/core/tenant"
+	"github.com/stvos/stvos/ports"
+)
+
+// Catalog lists the adapters a tenant can choose for each port. It implements
+// tenant.AdapterCatalog. Adapters that do not exist yet are not listed: a tenant cannot choose
+// what the platform cannot run.
+type Catalog struct {
+	choices map[string][]string
+}
+
+var _ tenant.AdapterCatalog = Catalog{}
+
+// NewCatalog returns a catalog of the given choices per port.
+func NewCatalog(choices map[string][]string) Catalog { return Catalog{choices: choices} }
+
+// DefaultCatalog is the platform's adapters today, by port.
+func DefaultCatalog() Catalog {
+	return NewCatalog(map[string][]string{
+		"rate_limits": {"redis"},
+		"storage":     {"postgres"},
+	})
+}
+
+// Choices returns the adapter names for a port, or nil for an unknown port.
+func (c Catalog) Choices(port string) []string { return c.choices[port] }
+
+// Ports lists the ports in name order.
+func (c Catalog) Ports() []string {
+	out := make([]string, 0, len(c.choices))
+	for p := range c.choices {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Limits are the platform's default rate limits.
+type Limits struct {
+	// PerAddress applies to every request from one source address, before authentication.
+	PerAddress ports.Limit
+	// Login applies per address to sign-in routes, which are the target of guessing.
+	Login ports.Limit
+	// PerCredential applies per API key and per token subject unless the tenant sets its own.
+	PerCredential ports.Limit
+}
+
+// DefaultLimits are generous for apps and strict for sign-in.
+func DefaultLimits() Limits {
+	return Limits{
+		PerAddress:    ports.Limit{Rate: 1200, Burst: 200, Period: time.Minute},
+		Login:         ports.Limit{Rate: 10, Burst: 5, Period: time.Minute},
+		PerCredential: ports.Limit{Rate: 600, Burst: 100, Period: time.Minute},
+	}
+}
+
+// CredentialLimit is the limit for a credential of the tenant: the tenant's own when set.
+func (l Limits) CredentialLimit(t tenant.Tenant) ports.Limit {
+	out := l.PerCredential
+	if t.RateLimit.RequestsPerMinute > 0 {
+		out = ports.Limit{Rate: t.RateLimit.RequestsPerMinute, Burst: t.RateLimit.RequestsPerMinute, Period: time.Minute}
+	}
+	if t.RateLimit.Burst > 0 {
+		out.Burst = t.RateLimit.Burst
+	}
+	return out
+}
+
+// Resolver finds and checks the tenant of a request.
+type Resolver struct {
+	tenants *tenant.Service
+}
+
+// NewResolver returns a resolver over the tenant use cases.
+func NewResolver(tenants *tenant.Service) *Resolver { return &Resolver{tenants: tenants} }
+
+// ByAPIKey resolves a presented API key; see tenant.Service.Resolve for its errors.
+func (r *Resolver) ByAPIKey(ctx context.Context, key string) (tenant.Tenant, tenant.APIKey, error) {
+	return r.tenants.Resolve(ctx, key)
+}
+
+// ErrUnknownTenant answers a token whose tenant no longer exists.
+var ErrUnknownTenant = ports.Unauthenticated("INVALID_TOKEN", "The token's client does not exist.")
+
+// ByID returns the active tenant named by a token's claims.
+func (r *Resolver) ByID(ctx context.Context, id string) (tenant.Tenant, error) {
+	t, err := r.tenants.Get(ctx, id)
+	if err != nil {
+		if ports.AsError(err) != nil && ports.AsError(err).Kind == ports.ErrNotFound {
+			return tenant.Tenant{}, ErrUnknownTenant
+		}
+		return tenant.Tenant{}, err
+	}
+	if !t.Active() {
+		return tenant.Tenant{}, tenant.ErrTenantSuspended
+	}
+	return t, nil
+}
