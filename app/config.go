@@ -104,7 +104,7 @@ func ParseConfig(get func(env string) string) (Config, error) {
 			return
 		}
 		l.Rate, l.Period = n, time.Minute
-		l.Burst = min(l.Burst, n)
+		l.Burst = min(n, max(l.Burst, n/5)) // a fifth of a minute's budget at once, at least the default
 	}
 	perMinute("STVOS_RATE_PER_ADDRESS", &c.Limits.PerAddress)
 	perMinute("STVOS_RATE_LOGIN", &c.Limits.Login)

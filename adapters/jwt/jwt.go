@@ -252,7 +252,6 @@ func (s *Signer) PublicJWKS() json.RawMessage {
 	return b
 }
 
-
 func joinScopes(s []string) string { return strings.Join(s, " ") }
 
 func splitScopes(s string) []string { return strings.Fields(s) }

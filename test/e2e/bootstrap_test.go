@@ -1,0 +1,12 @@
+package e2e
+
+import (
+	"context"
+
+	"github.com/stvos/stvos/app"
+	"github.com/stvos/stvos/test/harness"
+)
+
+func bootstrap(srv *harness.Server, email string) (app.BootstrapResult, error) {
+	return app.Bootstrap(context.Background(), srv.Config.DatabaseURL, email, demoPassword, "")
+}
