@@ -62,6 +62,10 @@ type Surface struct {
 // MaxBodyBytes bounds JSON request bodies on every operation that does not set its own bound.
 const MaxBodyBytes = 64 << 10
 
+// humaDefaultMaxBody is what huma sets on operations that set no bound before this surface sees
+// them.
+const humaDefaultMaxBody = 1 << 20
+
 // New builds the surface's API on the mux: its OpenAPI document at /openapi/<name>.json and
 // .yaml, its reference page at /docs/<name>, and the guard in front of every operation.
 func New(mux *http.ServeMux, spec Spec, deps Deps) *Surface {
@@ -103,8 +107,8 @@ func (s *Surface) prepare(op *huma.Operation, errSchema *huma.Schema) {
 		op.Metadata = map[string]any{}
 	}
 	op.Metadata[surfaceKey] = s
-	if op.MaxBodyBytes == 0 {
-		op.MaxBodyBytes = MaxBodyBytes
+	if op.MaxBodyBytes == 0 || op.MaxBodyBytes == humaDefaultMaxBody {
+		op.MaxBodyBytes = MaxBodyBytes // operations needing more (uploads) set another bound
 	}
 	acc, _ := op.Metadata[accessKey].(Access)
 	op.Security = acc.security()

@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stvos/stvos/test/harness"
+)
+
+// TestRateLimitHoldsAcrossProcesses sends a burst through two servers sharing one database and one
+// Redis: the client's own limit (5 per minute) holds across both.
+func TestRateLimitHoldsAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	b := harness.NewBackends(t)
+	one := harness.StartServerOn(t, b)
+	two := harness.StartServerOn(t, b)
+	op := operator(t, one)
+	id, key := onboard(t, op, "limited", nil)
+	r := op.call("PATCH", "/platform/tenants/"+id, map[string]any{"rate_limit": map[string]int{"requests_per_minute": 5, "burst": 5}})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+
+	clients := []*client{newClient(t, one.URL).with("X-API-Key", key), newClient(t, two.URL).with("X-API-Key", key)}
+	for i := range 5 {
+		r := clients[i%2].call("GET", "/app/strings", nil)
+		require.Equal(t, http.StatusOK, r.Status, "request %d: %s", i, r.Raw)
+		require.Equal(t, "5", r.Header.Get("RateLimit-Limit"))
+		require.Equal(t, strconv.Itoa(4-i), r.Header.Get("RateLimit-Remaining"))
+	}
+	for _, c := range clients {
+		r := c.call("GET", "/app/strings", nil)
+		r.envelopedError(t, http.StatusTooManyRequests, "RATE_LIMITED")
+		retry, err := strconv.Atoi(r.Header.Get("Retry-After"))
+		require.NoError(t, err)
+		require.Positive(t, retry)
+		require.Equal(t, "0", r.Header.Get("RateLimit-Remaining"))
+	}
+
+	// Another client's budget is its own.
+	_, other := onboard(t, op, "unlimited", nil)
+	require.Equal(t, http.StatusOK, newClient(t, two.URL).with("X-API-Key", other).call("GET", "/app/strings", nil).Status)
+}
+
+// TestLoginIsThrottledPerAddress shows sign-in has the stricter limit (burst 5 by default).
+func TestLoginIsThrottledPerAddress(t *testing.T) {
+	t.Parallel()
+	srv := harness.StartServer(t)
+	c := newClient(t, srv.URL)
+	for range 5 {
+		c.call("POST", "/platform/auth/login", map[string]string{"email": "x@stvos.test", "password": "guess guess"}).
+			flatError(t, http.StatusUnauthorized, "INVALID_CREDENTIALS")
+	}
+	r := c.call("POST", "/platform/auth/login", map[string]string{"email": "x@stvos.test", "password": "guess guess"})
+	r.flatError(t, http.StatusTooManyRequests, "RATE_LIMITED")
+	require.NotEmpty(t, r.Header.Get("Retry-After"))
+}
