@@ -1,0 +1,68 @@
+package policies
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestPolicyTruthTable states, role by role, what each may and may not do.
+func TestPolicyTruthTable(t *testing.T) {
+	t.Parallel()
+	e, err := New()
+	require.NoError(t, err)
+	const tenantA = "01a200dc-62b2-7f53-bfa1-c41eea3ba606"
+	cases := []struct {
+		role, dom, obj, act string
+		want                bool
+	}{
+		{"superadmin", "platform", "platform:tenants", "write", true},
+		{"superadmin", tenantA, "platform:api_keys", "write", true},
+		{"superadmin", tenantA, "partner:vouchers", "read", true},
+
+		{"admin", tenantA, "platform:tenants", "read", false},
+		{"admin", tenantA, "admin:users", "write", true},
+		{"admin", tenantA, "self:account", "write", true},
+		{"admin", tenantA, "app:strings", "read", true},
+
+		{"subscriber", tenantA, "self:account", "write", true},
+		{"subscriber", tenantA, "app:classes", "read", true},
+		{"subscriber", tenantA, "admin:users", "read", false},
+		{"subscriber", tenantA, "platform:tenants", "read", false},
+		{"subscriber", tenantA, "partner:members", "read", false},
+
+		{"client", tenantA, "app:strings", "read", true},
+		{"client", tenantA, "app:strings", "write", false},
+		{"client", tenantA, "auth:login", "call", true},
+		{"client", tenantA, "self:account", "read", false},
+		{"client", "platform", "platform:tenants", "read", false},
+
+		{"partner_viewer", tenantA, "partner:members", "read", true},
+		{"partner_viewer", tenantA, "partner:vouchers", "write", false},
+		{"partner_admin", tenantA, "partner:vouchers", "write", true},
+		{"partner_admin", tenantA, "partner:members", "read", true},
+		{"partner_admin", tenantA, "partner:staff", "write", false},
+		{"partner_owner", tenantA, "partner:staff", "write", true},
+		{"partner_owner", tenantA, "partner:vouchers", "write", true},
+		{"partner_owner", tenantA, "admin:users", "read", false},
+		{"partner_owner", "platform", "platform:partners", "write", false},
+
+		{"scope:user", tenantA, "enterprise:user", "write", true},
+		{"scope:user", tenantA, "enterprise:billing", "read", false},
+		{"scope:legacy_onboarding", tenantA, "enterprise:onboarding", "write", true},
+		{"scope:billing", tenantA, "enterprise:billing", "read", true},
+		{"scope:flags", tenantA, "enterprise:flags", "write", true},
+		{"scope:sso", tenantA, "enterprise:flags", "write", false},
+
+		{"nobody", tenantA, "app:strings", "read", false},
+		{"", tenantA, "app:strings", "read", false},
+	}
+	for _, c := range cases {
+		got, err := e.Allowed([]string{c.role}, c.dom, c.obj, c.act)
+		require.NoError(t, err)
+		require.Equal(t, c.want, got, "%s in %s: %s %s", c.role, c.dom, c.act, c.obj)
+	}
+	got, err := e.Allowed([]string{"client", "partner_viewer"}, tenantA, "partner:members", "read")
+	require.NoError(t, err)
+	require.True(t, got, "any role of the caller may grant")
+}
