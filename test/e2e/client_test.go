@@ -17,12 +17,12 @@ func TestMain(m *testing.M) { harness.Main(m) }
 
 // client calls a server as an HTTP client would.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	hdr  http.Header
 }
 
-func newClient(t *testing.T, base string) *client {
+func newClient(t testing.TB, base string) *client {
 	return &client{t: t, base: base, hdr: http.Header{}}
 }
 
@@ -122,7 +122,7 @@ var demoPassword = "correct horse battery staple"
 
 // operator bootstraps a superadmin on the server's database and returns a client signed in as
 // them.
-func operator(t *testing.T, srv *harness.Server) *client {
+func operator(t testing.TB, srv *harness.Server) *client {
 	t.Helper()
 	email := "ops@stvos.test"
 	_, err := bootstrap(srv, email)
@@ -134,7 +134,7 @@ func operator(t *testing.T, srv *harness.Server) *client {
 }
 
 // onboard creates a client with a key and returns the tenant id and the key.
-func onboard(t *testing.T, op *client, slug string, strs map[string]string) (tenantID, key string) {
+func onboard(t testing.TB, op *client, slug string, strs map[string]string) (tenantID, key string) {
 	t.Helper()
 	r := op.call("POST", "/platform/tenants", map[string]any{"name": "Client " + slug, "slug": slug, "strings": strs})
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))

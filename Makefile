@@ -1,0 +1,49 @@
+# stvos: the two commands a newcomer needs are `make run` and `make test`.
+GO        ?= go
+PKGS      ?= ./...
+STATICCHECK_VERSION ?= 2025.1.1
+
+.PHONY: run test lint bench deps build
+
+## run: provision PostgreSQL and Redis, seed a demo client, and serve (stvos dev)
+run: deps
+	$(GO) run ./cmd/stvos dev
+
+## test: every test (unit, integration against real PostgreSQL and Redis, end to end), with -race
+test: deps
+	$(GO) test -race -count=1 $(PKGS)
+
+## lint: gofmt, go vet, and staticcheck when it installs
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	@if $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) -version >/dev/null 2>&1; then \
+		$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS); \
+	else echo "staticcheck $(STATICCHECK_VERSION) does not install here; gofmt and go vet ran"; fi
+
+## bench: benchmarks (no tests), against real PostgreSQL and Redis
+bench: deps
+	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+## build: the binary in bin/stvos
+build:
+	$(GO) build -o bin/stvos ./cmd/stvos
+
+# deps makes sure PostgreSQL and Redis can be provisioned: DSNs in the environment, a Docker engine,
+# or local postgres and redis-server binaries. As root on Debian it installs what is missing; elsewhere
+# it stops and prints the command to run.
+deps:
+	@if [ -n "$$STVOS_TEST_DATABASE_URL" ] && [ -n "$$STVOS_TEST_REDIS_URL" ]; then exit 0; fi; \
+	if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then exit 0; fi; \
+	missing=""; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v postgres >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "stvos needs PostgreSQL and Redis (or a Docker engine). Install them with:"; \
+		echo "    sudo apt-get update && sudo apt-get install -y$$missing      # Debian/Ubuntu"; \
+		echo "    brew install postgresql@15 redis                             # macOS"; \
+		exit 1; \
+	fi

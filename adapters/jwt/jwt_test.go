@@ -1,0 +1,131 @@
+package jwt
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stvos/stvos/ports"
+)
+
+// memKeys is a key store for the signer's own unit tests; the PostgreSQL store is exercised by
+// every end-to-end test.
+type memKeys struct {
+	mu   sync.Mutex
+	keys []ports.SigningKey
+}
+
+func (m *memKeys) Keys(context.Context) ([]ports.SigningKey, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]ports.SigningKey, len(m.keys))
+	for i := range m.keys {
+		out[len(m.keys)-1-i] = m.keys[i]
+	}
+	return out, nil
+}
+
+func (m *memKeys) Add(_ context.Context, k ports.SigningKey) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, e := range m.keys {
+		if e.KID == k.KID {
+			return ports.Conflict("KID_TAKEN", "taken")
+		}
+	}
+	m.keys = append(m.keys, k)
+	return nil
+}
+
+type fixedClock struct{ t time.Time }
+
+func (c *fixedClock) Now() time.Time { return c.t }
+
+func sample(now time.Time) ports.Claims {
+	return ports.Claims{ID: "j1", Subject: "s1", Kind: "operator", Roles: []string{"superadmin"}, Audience: "platform",
+		Scopes: []string{"a", "b"}, IssuedAt: now.Unix(), ExpiresAt: now.Add(15 * time.Minute).Unix()}
+}
+
+func TestSignAndVerify(t *testing.T) {
+	t.Parallel()
+	ctx, clock := context.Background(), &fixedClock{t: time.Now()}
+	store := &memKeys{}
+	s, err := New(ctx, store, "https://issuer.test", "", clock)
+	require.NoError(t, err)
+	require.Len(t, store.keys, 1, "a key is generated and kept when none exists")
+
+	tok, err := s.Sign(ctx, sample(clock.t))
+	require.NoError(t, err)
+	c, err := s.Verify(ctx, tok, "platform")
+	require.NoError(t, err)
+	require.Equal(t, "s1", c.Subject)
+	require.Equal(t, []string{"a", "b"}, c.Scopes)
+
+	// A second process sharing the store signs with the same key and verifies the first's tokens.
+	s2, err := New(ctx, store, "https://issuer.test", "", clock)
+	require.NoError(t, err)
+	_, err = s2.Verify(ctx, tok, "platform")
+	require.NoError(t, err)
+
+	_, err = s.Verify(ctx, tok, "app")
+	require.ErrorIs(t, err, ports.ErrUnauthenticated, "another audience")
+
+	clock.t = clock.t.Add(20 * time.Minute)
+	_, err = s.Verify(ctx, tok, "platform")
+	require.ErrorIs(t, err, ports.ErrUnauthenticated, "expired")
+}
+
+func TestVerifyRefusesForgeries(t *testing.T) {
+	t.Parallel()
+	ctx, clock := context.Background(), &fixedClock{t: time.Now()}
+	s, err := New(ctx, &memKeys{}, "https://issuer.test", "", clock)
+	require.NoError(t, err)
+	foreign, err := New(ctx, &memKeys{}, "https://issuer.test", "", clock)
+	require.NoError(t, err)
+	good, err := s.Sign(ctx, sample(clock.t))
+	require.NoError(t, err)
+	parts := strings.Split(good, ".")
+
+	byForeignKey, err := foreign.Sign(ctx, sample(clock.t))
+	require.NoError(t, err)
+	algNone := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + parts[1] + "."
+	hsHeader := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT","kid":"x"}`))
+
+	for name, tok := range map[string]string{
+		"foreign key":      byForeignKey,
+		"alg none":         algNone,
+		"alg HS256":        hsHeader + "." + parts[1] + "." + parts[2],
+		"tampered payload": parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"root"}`)) + "." + parts[2],
+		"garbage":          "not.a.token",
+	} {
+		_, err := s.Verify(ctx, tok, "platform")
+		require.ErrorIs(t, err, ports.ErrUnauthenticated, name)
+	}
+
+	otherIssuer, err := New(ctx, &memKeys{}, "https://elsewhere.test", "", clock)
+	require.NoError(t, err)
+	tok, err := otherIssuer.Sign(ctx, sample(clock.t))
+	require.NoError(t, err)
+	_, err = otherIssuer.Verify(ctx, tok, "platform")
+	require.NoError(t, err)
+}
+
+func TestConfiguredKey(t *testing.T) {
+	t.Parallel()
+	pemKey, err := GenerateKeyPEM()
+	require.NoError(t, err)
+	store := &memKeys{}
+	s, err := New(context.Background(), store, "i", pemKey, &fixedClock{t: time.Now()})
+	require.NoError(t, err)
+	require.Len(t, store.keys, 1)
+	require.Contains(t, string(s.PublicJWKS()), store.keys[0].KID)
+	_, err = New(context.Background(), store, "i", pemKey, &fixedClock{t: time.Now()})
+	require.NoError(t, err, "the same configured key on a second start is fine")
+	_, err = New(context.Background(), store, "i", "not pem", &fixedClock{t: time.Now()})
+	require.Error(t, err)
+}
