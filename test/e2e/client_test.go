@@ -143,4 +143,3 @@ func onboard(t testing.TB, op *client, slug string, strs map[string]string) (ten
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
 	return tenantID, r.str("key")
 }
-
