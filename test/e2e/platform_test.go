@@ -145,3 +145,30 @@ func TestOperatorSessions(t *testing.T) {
 		require.Contains(t, []string{"INVALID_TOKEN", "UNAUTHORIZED"}, r.str("code"))
 	}
 }
+
+// TestBootstrapIsIdempotent runs the bootstrap command's use case twice.
+func TestBootstrapIsIdempotent(t *testing.T) {
+	t.Parallel()
+	srv := harness.StartServer(t)
+	first, err := bootstrap(srv, "root@stvos.test")
+	require.NoError(t, err)
+	require.True(t, first.Created)
+	again, err := bootstrap(srv, "ROOT@stvos.test")
+	require.NoError(t, err)
+	require.False(t, again.Created)
+	require.Equal(t, first.ID, again.ID)
+}
+
+// TestSigningKeyIsKeptInTheDatabase starts two servers with no signing key configured: the first
+// generates one and keeps it, and a token it issues is accepted by the second.
+func TestSigningKeyIsKeptInTheDatabase(t *testing.T) {
+	t.Parallel()
+	b := harness.NewBackends(t)
+	own := map[string]string{"STVOS_SIGNING_KEY_FILE": ""}
+	one := harness.StartServerOn(t, b, own)
+	two := harness.StartServerOn(t, b, own)
+	op := operator(t, one)
+	op.base = two.URL
+	r := op.call("GET", "/platform/tenants", nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+}
