@@ -1,7 +1,7 @@
 # stvos: the two commands a newcomer needs are `make run` and `make test`.
 GO        ?= go
 PKGS      ?= ./...
-STATICCHECK_VERSION ?= 2025.1.1
+STATICCHECK_VERSION ?= v0.8.2
 
 .PHONY: run test lint bench deps build
 
