@@ -87,4 +87,16 @@ func TestUnknownRoutes(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status)
 	require.Equal(t, "ok", r.str("postgres"))
 	require.Equal(t, "ok", r.str("redis"))
+
+	// Every surface serves its OpenAPI document and an offline reference page.
+	for _, s := range []string{"app", "partner", "subscriber", "enterprise", "platform"} {
+		r := c.call("GET", "/openapi/"+s+".json", nil)
+		require.Equal(t, http.StatusOK, r.Status, s)
+		require.Equal(t, "3.1.0", r.str("openapi"))
+		r = c.call("GET", "/docs/"+s, nil)
+		require.Equal(t, http.StatusOK, r.Status, s)
+		require.Contains(t, string(r.Raw), "/openapi/"+s+".json")
+		require.NotContains(t, string(r.Raw), "<script", "the page loads nothing from elsewhere")
+	}
+	require.Contains(t, string(c.call("GET", "/docs/platform", nil).Raw), "create-tenant")
 }

@@ -71,7 +71,7 @@ func (c *client) call(method, path string, body any, extra ...string) response {
 	raw, err := io.ReadAll(res.Body)
 	require.NoError(c.t, err)
 	r := response{Status: res.StatusCode, Header: res.Header, Raw: raw}
-	if len(raw) > 0 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+	if len(raw) > 0 && strings.Contains(res.Header.Get("Content-Type"), "json") {
 		var v any
 		require.NoError(c.t, json.Unmarshal(raw, &v), string(raw))
 		r.JSON, _ = v.(map[string]any)

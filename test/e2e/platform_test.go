@@ -52,6 +52,8 @@ func TestOperatorOnboardsClient(t *testing.T) {
 
 	app := newClient(t, srv.URL).with("X-API-Key", key)
 	require.Equal(t, http.StatusOK, app.call("GET", "/app/strings", nil).Status)
+	r = op.call("GET", "/platform/tenants/"+id+"/api-keys", nil)
+	require.NotEmpty(t, r.JSON["data"].([]any)[0].(map[string]any)["last_used_at"], "the key's last use is recorded")
 
 	// Partners and staff.
 	r = op.call("POST", "/platform/tenants/"+id+"/partners", map[string]string{"name": "Gym One"})
