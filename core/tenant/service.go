@@ -303,8 +303,10 @@ func (s *Service) Resolve(ctx context.Context, secret string) (Tenant, APIKey, e
 			if !k.Matches(secret) || k.Revoked() {
 				return ErrBadAPIKey
 			}
-			t, err = s.store.Get(ctx, tenantID)
-			return err
+			if t, err = s.store.Get(ctx, tenantID); err != nil {
+				return err
+			}
+			return s.store.TouchKey(ctx, t.ID, k.ID)
 		})
 	})
 	if err != nil {
@@ -313,10 +315,6 @@ func (s *Service) Resolve(ctx context.Context, secret string) (Tenant, APIKey, e
 	if !t.Active() {
 		return Tenant{}, APIKey{}, ErrTenantSuspended
 	}
-	// Recording the last use is best effort: a failure must not refuse a valid request.
-	_ = s.uow.Do(ctx, ports.TenantScope(t.ID), func(ctx context.Context) error {
-		return s.store.TouchKey(ctx, t.ID, k.ID)
-	})
 	return t, k, nil
 }
 
