@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,9 @@ type Server struct {
 	// URL is the base URL, such as http://127.0.0.1:41234.
 	URL    string
 	Config app.Config
+	// Stop shuts the server down gracefully, as SIGTERM does; it is also called when the test
+	// ends, and a second call does nothing.
+	Stop func() error
 }
 
 // Backends are the database and Redis a server uses; two servers given the same Backends share
@@ -44,6 +48,13 @@ func StartServer(t testing.TB, overrides ...map[string]string) *Server {
 // overrides set configuration variables (STVOS_*). The server stops when the test ends.
 func StartServerOn(t testing.TB, b Backends, overrides ...map[string]string) *Server {
 	t.Helper()
+	return StartServerWith(t, b, fx.Options(), overrides...)
+}
+
+// StartServerWith is StartServerOn with extra fx options joining the application graph (a test
+// may add a route to the mux, for example).
+func StartServerWith(t testing.TB, b Backends, extra fx.Option, overrides ...map[string]string) *Server {
+	t.Helper()
 	env := map[string]string{
 		"STVOS_ADDR": "127.0.0.1:0", "STVOS_DATABASE_URL": b.DatabaseURL, "STVOS_REDIS_URL": b.RedisURL,
 		"STVOS_REDIS_PREFIX": b.RedisPrefix, "STVOS_PUBLIC_URL": "http://stvos.test", "STVOS_SHUTDOWN_TIMEOUT": "5s",
@@ -65,7 +76,7 @@ func StartServerOn(t testing.TB, b Backends, overrides ...map[string]string) *Se
 		log = slog.New(slog.NewJSONHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	var srv *app.Server
-	a := fx.New(app.Options(cfg, log), fx.Populate(&srv))
+	a := fx.New(app.Options(cfg, log), extra, fx.Populate(&srv))
 	if err := a.Err(); err != nil {
 		t.Fatalf("harness: build app: %v", err)
 	}
@@ -74,14 +85,21 @@ func StartServerOn(t testing.TB, b Backends, overrides ...map[string]string) *Se
 	if err := a.Start(ctx); err != nil {
 		t.Fatalf("harness: start app: %v", err)
 	}
+	var once sync.Once
+	stop := func() (err error) {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			err = a.Stop(ctx)
+		})
+		return err
+	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		if err := a.Stop(ctx); err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("harness: stop app: %v", err)
 		}
 	})
-	return &Server{URL: "http://" + srv.Addr(), Config: cfg}
+	return &Server{URL: "http://" + srv.Addr(), Config: cfg, Stop: stop}
 }
 
 type testWriter struct{ t testing.TB }
