@@ -19,6 +19,7 @@ import (
 	"github.com/stvos/stvos/app/platform"
 	"github.com/stvos/stvos/app/subscriber"
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/identity"
 	corepartner "github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/tenant"
@@ -37,7 +38,8 @@ var Core = fx.Module("core",
 		fx.Annotate(tenants.DefaultCatalog, fx.As(new(tenant.AdapterCatalog))),
 		tenant.NewService,
 		corepartner.NewService,
-		identity.NewService,
+		newIdentity,
+		audit.NewService,
 		tenants.NewResolver,
 	),
 )
@@ -65,8 +67,28 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 	)
 }
 
-func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, l ports.RateLimiter, p *policies.Enforcer) surface.Deps {
-	return surface.Deps{Resolver: r, Signer: s, Limiter: l, Limits: cfg.Limits, Policy: p, Log: log, Version: Version}
+type identityParams struct {
+	fx.In
+	UnitOfWork  ports.UnitOfWork
+	Store       identity.Store
+	Staff       identity.StaffStore
+	Directory   ports.Directory
+	Hasher      ports.PasswordHasher
+	Signer      ports.TokenSigner
+	Revocations ports.Revocations
+	Limiter     ports.RateLimiter
+	Audit       audit.Store
+	Clock       ports.Clock
+}
+
+func newIdentity(p identityParams) (*identity.Service, error) {
+	return identity.NewService(identity.Deps{UnitOfWork: p.UnitOfWork, Store: p.Store, Staff: p.Staff, Directory: p.Directory,
+		Hasher: p.Hasher, Signer: p.Signer, Revocations: p.Revocations, Limiter: p.Limiter, Audit: p.Audit, Clock: p.Clock})
+}
+
+func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, l ports.RateLimiter,
+	rv ports.Revocations, p *policies.Enforcer) surface.Deps {
+	return surface.Deps{Resolver: r, Signer: s, Limiter: l, Revocations: rv, Limits: cfg.Limits, Policy: p, Log: log, Version: Version}
 }
 
 // NewLogger returns the JSON logger at the configured level.

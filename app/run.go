@@ -68,7 +68,8 @@ func Bootstrap(ctx context.Context, url, email, password, name string) (Bootstra
 		return BootstrapResult{}, err
 	}
 	defer pool.Close()
-	svc, err := identity.NewService(postgres.NewUnitOfWork(pool), postgres.IdentityStore{}, argon2.New(argon2.DefaultParams), nil, ports.SystemClock{})
+	svc, err := identity.NewService(identity.Deps{UnitOfWork: postgres.NewUnitOfWork(pool), Store: postgres.IdentityStore{},
+		Hasher: argon2.New(argon2.DefaultParams), Clock: ports.SystemClock{}})
 	if err != nil {
 		return BootstrapResult{}, err
 	}

@@ -1,6 +1,9 @@
 package ports
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // PasswordHasher hashes and checks passwords (argon2id in production). Verify returns false for
 // a wrong password and an error only for a malformed hash.
@@ -57,4 +60,12 @@ type SigningKey struct {
 type SigningKeyStore interface {
 	Keys(ctx context.Context) ([]SigningKey, error)
 	Add(ctx context.Context, k SigningKey) error
+}
+
+// Revocations remembers revoked sessions for as long as access tokens issued in them live, so a
+// revoked session's tokens are refused at once by every server process, not only when they
+// expire. Both methods return errors of no kind only when the store is unreachable.
+type Revocations interface {
+	Revoke(ctx context.Context, sessionIDs []string, ttl time.Duration) error
+	Revoked(ctx context.Context, sessionID string) (bool, error)
 }

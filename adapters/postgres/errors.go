@@ -15,6 +15,7 @@ var conflictCodes = map[string]*ports.Error{
 	"tenants_slug_key":    ports.Conflict("SLUG_TAKEN", "Another client already uses this slug."),
 	"partner_staff_email": ports.Conflict("EMAIL_TAKEN", "A staff account with this email already exists in this client."),
 	"operators_email_key": ports.Conflict("EMAIL_TAKEN", "An operator with this email already exists."),
+	"users_email":         ports.Conflict("EMAIL_TAKEN", "An account with this email already exists."),
 	"directory_pkey":      ports.Conflict("ALREADY_REGISTERED", "The identifier is already registered."),
 }
 

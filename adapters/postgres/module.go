@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.uber.org/fx"
 
+	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/identity"
 	"github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/tenant"
@@ -29,7 +30,8 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() TenantStore { return TenantStore{} },
 			fx.As(new(tenant.Store)), fx.As(new(tenant.StringsStore)), fx.As(new(partner.TenantChecker))),
 		fx.Annotate(func() Directory { return Directory{} }, fx.As(new(ports.Directory))),
-		fx.Annotate(func() PartnerStore { return PartnerStore{} }, fx.As(new(partner.Store))),
+		fx.Annotate(func() PartnerStore { return PartnerStore{} }, fx.As(new(partner.Store)), fx.As(new(identity.StaffStore))),
+		fx.Annotate(func() AuditStore { return AuditStore{} }, fx.As(new(audit.Store))),
 		fx.Annotate(func() IdentityStore { return IdentityStore{} }, fx.As(new(identity.Store))),
 		fx.Annotate(NewSigningKeyStore, fx.As(new(ports.SigningKeyStore))),
 	),

@@ -74,17 +74,40 @@ func (PartnerStore) ListStaff(ctx context.Context, partnerID, after string, limi
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query(ctx, `SELECT tenant_id, id, partner_id, email, name, role, password_hash, created_at
-		FROM partner_staff WHERE tenant_id = app_tenant_id() AND partner_id = $1 AND ($2 = '' OR id > $2::uuid)
-		ORDER BY id LIMIT $3`, partnerID, after, limit)
+	rows, err := tx.Query(ctx, `SELECT `+staffColumns+` FROM partner_staff
+		WHERE tenant_id = app_tenant_id() AND partner_id = $1 AND ($2 = '' OR id > $2::uuid) ORDER BY id LIMIT $3`, partnerID, after, limit)
 	if err != nil {
 		return nil, translate(err, "staff")
 	}
-	ss, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (partner.Staff, error) {
-		var s partner.Staff
-		err := r.Scan(&s.TenantID, &s.ID, &s.PartnerID, &s.Email, &s.Name, &s.Role, &s.PasswordHash, &s.CreatedAt)
-		s.CreatedAt = s.CreatedAt.UTC()
-		return s, err
-	})
+	ss, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (partner.Staff, error) { return scanStaff(r) })
 	return ss, translate(err, "staff")
+}
+
+const staffColumns = `tenant_id, id, partner_id, email, name, role, password_hash, created_at`
+
+func scanStaff(row pgx.Row) (partner.Staff, error) {
+	var s partner.Staff
+	err := row.Scan(&s.TenantID, &s.ID, &s.PartnerID, &s.Email, &s.Name, &s.Role, &s.PasswordHash, &s.CreatedAt)
+	s.CreatedAt = s.CreatedAt.UTC()
+	return s, err
+}
+
+// StaffByEmail finds a staff member of the current tenant by email.
+func (PartnerStore) StaffByEmail(ctx context.Context, email string) (partner.Staff, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return partner.Staff{}, err
+	}
+	s, err := scanStaff(tx.QueryRow(ctx, `SELECT `+staffColumns+` FROM partner_staff WHERE tenant_id = app_tenant_id() AND email = $1`, email))
+	return s, translate(err, "staff")
+}
+
+// Staff finds a staff member of the current tenant by id.
+func (PartnerStore) Staff(ctx context.Context, id string) (partner.Staff, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return partner.Staff{}, err
+	}
+	s, err := scanStaff(tx.QueryRow(ctx, `SELECT `+staffColumns+` FROM partner_staff WHERE tenant_id = app_tenant_id() AND id = $1`, id))
+	return s, translate(err, "staff")
 }

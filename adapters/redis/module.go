@@ -22,6 +22,8 @@ var Module = fx.Module("redis",
 		newClient,
 		fx.Annotate(func(c *goredis.Client, cfg Config) *RateLimiter { return NewRateLimiter(c, cfg.Prefix) },
 			fx.As(new(ports.RateLimiter))),
+		fx.Annotate(func(c *goredis.Client, cfg Config) *Revocations { return NewRevocations(c, cfg.Prefix) },
+			fx.As(new(ports.Revocations))),
 	),
 )
 

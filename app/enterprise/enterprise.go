@@ -16,7 +16,6 @@ var Spec = surface.Spec{
 	Title:       "stvos enterprise partner API",
 	Description: "Enterprise partners integrate by OAuth client credentials",
 	Style:       surface.Flat,
-	Audience:    " partner tokens, SSO sessions, onboarding of POS and DSP integrations, organizations and feature flags.:enterprise",
 }
 
 // New builds the surface and registers its routes.

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/identity"
 	"github.com/stvos/stvos/core/tenant"
 )
 
@@ -20,14 +21,14 @@ var Spec = surface.Spec{
 	Title: "stvos app API",
 	Description: "Calls of a white-label client's mobile and TV apps. Every call sends the client's API key as X-API-Key; " +
 		"signed-in calls also send the subscriber's bearer token.",
-	Style:    surface.Enveloped,
-	Audience: "app",
+	Style: surface.Enveloped,
 }
 
 // New builds the surface and registers its routes.
-func New(mux *http.ServeMux, deps surface.Deps, tenants *tenant.Service) *surface.Surface {
+func New(mux *http.ServeMux, deps surface.Deps, tenants *tenant.Service, ids *identity.Service) *surface.Surface {
 	s := surface.New(mux, Spec, deps)
 	registerStrings(s, tenants)
+	registerAuth(s, ids, nil) // vouchers plug their enrollment in here
 	return s
 }
 

@@ -1,5 +1,6 @@
-// Package partner serves the partner surface of ROUTES.md. Its routes arrive with the issues that build
-// their capabilities; the surface, its conventions and its OpenAPI document exist from the start.
+// Package partner serves the partner portal surface: partner staff sign in and manage vouchers,
+// members, analytics, billing, content strings and products. Conventions: camelCase,
+// {"success": true, "data": ...} envelope, enveloped error body.
 package partner
 
 import (
@@ -8,20 +9,23 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/identity"
 )
 
-// Spec is the partner surface.
+// Spec is the partner portal surface.
 var Spec = surface.Spec{
-	Name:        "partner",
-	Title:       "stvos partner portal API",
-	Description: "Partner staff manage vouchers, follow members, analytics and billing, and edit the client's content strings and products. Staff sign in at POST /partner-auth/login; voucher routes also need the client's X-API-Key.",
-	Style:       surface.Enveloped,
-	Audience:    "partner",
+	Name:  "partner",
+	Title: "stvos partner portal API",
+	Description: "Partner staff manage vouchers, follow members, analytics and billing, and edit the client's content strings and products. " +
+		"Staff sign in at POST /partner-auth/login; voucher routes also need the client's X-API-Key.",
+	Style: surface.Enveloped,
 }
 
 // New builds the surface and registers its routes.
-func New(mux *http.ServeMux, deps surface.Deps) *surface.Surface {
-	return surface.New(mux, Spec, deps)
+func New(mux *http.ServeMux, deps surface.Deps, ids *identity.Service) *surface.Surface {
+	s := surface.New(mux, Spec, deps)
+	registerAuth(s, ids)
+	return s
 }
 
 // Module provides the surface to the server.

@@ -21,7 +21,7 @@ type LoginInput struct {
 // RefreshInput trades a refresh token for a new token set.
 type RefreshInput struct {
 	Body struct {
-		RefreshToken string `json:"refresh_token" minLength:"1" maxLength:"200" doc:"The refresh token of the last sign-in or refresh."`
+		RefreshToken string `json:"refresh_token" minLength:"1" maxLength:"300" doc:"The refresh token of the last sign-in or refresh."`
 	}
 }
 
@@ -51,7 +51,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service) {
 		Description: "Returns a short-lived access token (15 minutes) and a refresh token. Rate-limited strictly per address.",
 		Metadata:    surface.Public(true), Errors: []int{http.StatusUnauthorized},
 	}, func(ctx context.Context, in *LoginInput) (*TokenOutput, error) {
-		ts, err := ids.OperatorLogin(ctx, in.Body.Email, in.Body.Password)
+		ts, err := ids.OperatorLogin(ctx, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -63,7 +63,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service) {
 		Description: "Rotates the refresh token. Presenting a refresh token that was already used revokes the session.",
 		Metadata:    surface.Public(true), Errors: []int{http.StatusUnauthorized},
 	}, func(ctx context.Context, in *RefreshInput) (*TokenOutput, error) {
-		ts, err := ids.Refresh(ctx, in.Body.RefreshToken)
+		ts, err := ids.Refresh(ctx, identity.KindOperator, "", in.Body.RefreshToken)
 		if err != nil {
 			return nil, err
 		}

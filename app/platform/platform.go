@@ -20,8 +20,7 @@ var Spec = surface.Spec{
 	Title: "stvos platform API",
 	Description: "Operators onboard white-label clients: tenants, their API keys, partners and partner staff. " +
 		"Sign in at POST /platform/auth/login and send the access token as Authorization: Bearer.",
-	Style:    surface.Flat,
-	Audience: identity.AudiencePlatform,
+	Style: surface.Flat,
 }
 
 // Services are the use cases the surface calls.
@@ -39,6 +38,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerTenants(s, svc.Tenants)
 	registerAPIKeys(s, svc.Tenants)
 	registerPartners(s, svc.Partners)
+	registerAdmins(s, svc.Identity)
 	return s
 }
 

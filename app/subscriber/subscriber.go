@@ -1,5 +1,6 @@
-// Package subscriber serves the subscriber surface of ROUTES.md. Its routes arrive with the issues that build
-// their capabilities; the surface, its conventions and its OpenAPI document exist from the start.
+// Package subscriber serves the subscriber management surface: subscribers manage their account
+// and sessions; tenant admins manage users and read the audit log. Conventions: snake_case, no
+// envelope, flat error body, cursor pagination, ETag and If-Match on admin mutations.
 package subscriber
 
 import (
@@ -8,20 +9,33 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/audit"
+	"github.com/stvos/stvos/core/identity"
 )
 
-// Spec is the subscriber surface.
+// Spec is the subscriber management surface.
 var Spec = surface.Spec{
-	Name:        "subscriber",
-	Title:       "stvos subscriber management API",
-	Description: "Subscribers manage their account, profiles, subscription, payments, notifications and privacy; tenant admins manage users, plans, coupons, gift cards and the catalog. OAuth2 bearer tokens (authorization code with PKCE).",
-	Style:       surface.Flat,
-	Audience:    "subscriber",
+	Name:  "subscriber",
+	Title: "stvos subscriber management API",
+	Description: "Subscribers manage their account, profiles, subscription, payments, notifications and privacy; " +
+		"tenant admins manage users, plans, coupons, gift cards and the catalog. Send the user's access token as Authorization: Bearer.",
+	Style: surface.Flat,
+}
+
+// Services are the use cases the surface calls.
+type Services struct {
+	fx.In
+	Identity *identity.Service
+	Audit    *audit.Service
 }
 
 // New builds the surface and registers its routes.
-func New(mux *http.ServeMux, deps surface.Deps) *surface.Surface {
-	return surface.New(mux, Spec, deps)
+func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
+	s := surface.New(mux, Spec, deps)
+	registerMe(s, svc.Identity)
+	registerAdminUsers(s, svc.Identity)
+	registerAuditLog(s, svc.Audit)
+	return s
 }
 
 // Module provides the surface to the server.

@@ -29,7 +29,18 @@ const (
 	APIKey Credential = "api_key"
 	// OperatorToken is a platform operator's bearer token.
 	OperatorToken Credential = "operator_token"
+	// UserToken is a tenant user's (subscriber's or admin's) bearer token.
+	UserToken Credential = "user_token"
+	// StaffToken is a partner staff member's bearer token.
+	StaffToken Credential = "staff_token"
 )
+
+// tokenKinds says, for each bearer credential, the audience and kind of principal it takes.
+var tokenKinds = map[Credential]struct{ audience, kind string }{
+	OperatorToken: {identity.AudiencePlatform, identity.KindOperator},
+	UserToken:     {identity.AudienceTenant, identity.KindUser},
+	StaffToken:    {identity.AudiencePartner, identity.KindPartnerStaff},
+}
 
 // Access is what an operation declares about who may call it. Every operation must declare one
 // (a test checks); the guard enforces it before the handler runs.
@@ -97,10 +108,12 @@ func (a Access) errors() []int {
 
 // Principal is the authenticated caller of a request.
 type Principal struct {
-	Kind     string
-	Subject  string
-	TenantID string
-	Roles    []string
+	Kind      string
+	Subject   string
+	TenantID  string
+	PartnerID string
+	SessionID string
+	Roles     []string
 	// Tenant is the caller's tenant, resolved and active, when the caller belongs to one.
 	Tenant *tenant.Tenant
 	// APIKeyID is the API key presented, if any.
@@ -181,8 +194,7 @@ func (s *Surface) guard(ctx huma.Context, next func(huma.Context)) {
 func (s *Surface) authenticate(ctx huma.Context, acc Access) (Principal, error) {
 	var p Principal
 	for _, c := range acc.Requires {
-		switch c {
-		case APIKey:
+		if c == APIKey {
 			key := ctx.Header("X-API-Key")
 			if key == "" {
 				return p, tenant.ErrBadAPIKey
@@ -192,35 +204,57 @@ func (s *Surface) authenticate(ctx huma.Context, acc Access) (Principal, error) 
 				return p, err
 			}
 			if p.TenantID != "" && p.TenantID != t.ID {
-				return p, ports.Forbidden("TENANT_MISMATCH", "The token and the API key belong to different clients.")
+				return p, errTenantMismatch
 			}
 			p.TenantID, p.Tenant, p.APIKeyID = t.ID, &t, k.ID
 			if len(p.Roles) == 0 {
 				p.Roles = []string{"client"}
 			}
-		case OperatorToken:
-			c, err := s.bearer(ctx)
+			continue
+		}
+		tk, ok := tokenKinds[c]
+		if !ok {
+			return p, fmt.Errorf("surface: unknown credential %q", c)
+		}
+		claims, err := s.bearer(ctx, tk.audience)
+		if err != nil {
+			return p, err
+		}
+		if claims.Kind != tk.kind {
+			return p, ports.Forbidden("FORBIDDEN", "These credentials may not call this operation.")
+		}
+		revoked, err := s.deps.Revocations.Revoked(ctx.Context(), claims.SessionID)
+		if err != nil {
+			return p, err
+		}
+		if revoked {
+			return p, ports.Unauthenticated("SESSION_REVOKED", "The session of this token has ended; sign in again.")
+		}
+		if p.TenantID != "" && p.TenantID != claims.TenantID {
+			return p, errTenantMismatch
+		}
+		if claims.TenantID != "" && p.Tenant == nil {
+			t, err := s.deps.Resolver.ByID(ctx.Context(), claims.TenantID)
 			if err != nil {
 				return p, err
 			}
-			if c.Kind != identity.KindOperator {
-				return p, ports.Forbidden("FORBIDDEN", "Only platform operators may call this.")
-			}
-			p.Kind, p.Subject, p.Roles = c.Kind, c.Subject, c.Roles
-		default:
-			return p, fmt.Errorf("surface: unknown credential %q", c)
+			p.Tenant = &t
 		}
+		p.Kind, p.Subject, p.TenantID, p.PartnerID, p.SessionID, p.Roles =
+			claims.Kind, claims.Subject, claims.TenantID, claims.PartnerID, claims.SessionID, claims.Roles
 	}
 	return p, nil
 }
 
-func (s *Surface) bearer(ctx huma.Context) (ports.Claims, error) {
+var errTenantMismatch = ports.Forbidden("TENANT_MISMATCH", "The token and the API key belong to different clients.")
+
+func (s *Surface) bearer(ctx huma.Context, audience string) (ports.Claims, error) {
 	h := ctx.Header("Authorization")
 	scheme, tok, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return ports.Claims{}, ports.Unauthenticated("UNAUTHORIZED", "An Authorization: Bearer token is required.")
 	}
-	return s.deps.Signer.Verify(ctx.Context(), strings.TrimSpace(tok), s.Audience)
+	return s.deps.Signer.Verify(ctx.Context(), strings.TrimSpace(tok), audience)
 }
 
 // allow counts the request against a limit, sets the RateLimit headers, and answers 429 itself

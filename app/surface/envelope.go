@@ -6,6 +6,9 @@ type Envelope[T any] struct {
 	Data    T    `json:"data"`
 }
 
+// Empty is the data of an answer that carries nothing but success.
+type Empty struct{}
+
 // OK wraps data in a success envelope.
 func OK[T any](data T) Envelope[T] { return Envelope[T]{Success: true, Data: data} }
 

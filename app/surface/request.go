@@ -13,6 +13,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/stvos/stvos/core/identity"
+
 	"github.com/stvos/stvos/ports"
 )
 
@@ -21,6 +23,7 @@ import (
 type Info struct {
 	RequestID  string
 	ClientAddr string
+	UserAgent  string
 	TenantID   string
 	Subject    string
 }
@@ -32,6 +35,12 @@ func infoFrom(ctx context.Context) *Info {
 		return i
 	}
 	return &Info{}
+}
+
+// ClientOf describes where the request comes from, for sessions.
+func ClientOf(ctx context.Context) identity.Client {
+	i := infoFrom(ctx)
+	return identity.Client{Device: i.UserAgent, Address: i.ClientAddr}
 }
 
 // RequestID returns the id of the request in ctx.
@@ -51,6 +60,7 @@ func Edge(next http.Handler, log *slog.Logger, trustProxy bool) http.Handler {
 			info.RequestID = ports.NewID()
 		}
 		info.ClientAddr = remoteHost(r, trustProxy)
+		info.UserAgent = r.UserAgent()
 		w.Header().Set("X-Request-ID", info.RequestID)
 		rw := &recorder{ResponseWriter: w, status: http.StatusOK}
 		ctx := context.WithValue(r.Context(), infoKey{}, info)

@@ -37,8 +37,6 @@ type Spec struct {
 	Title       string
 	Description string
 	Style       Style
-	// Audience is what tokens for this surface carry in aud.
-	Audience string
 }
 
 // Deps are the services the guard needs.
@@ -46,10 +44,12 @@ type Deps struct {
 	Resolver *tenants.Resolver
 	Signer   ports.TokenSigner
 	Limiter  ports.RateLimiter
-	Limits   tenants.Limits
-	Policy   *policies.Enforcer
-	Log      *slog.Logger
-	Version  string
+	// Revocations refuses the tokens of revoked sessions at once.
+	Revocations ports.Revocations
+	Limits      tenants.Limits
+	Policy      *policies.Enforcer
+	Log         *slog.Logger
+	Version     string
 }
 
 // Surface is one huma API with its conventions.
@@ -123,6 +123,9 @@ func (s *Surface) prepare(op *huma.Operation, errSchema *huma.Schema) {
 	for _, code := range op.Errors {
 		op.Responses[itoa(code)] = &huma.Response{Description: http.StatusText(code),
 			Content: map[string]*huma.MediaType{"application/json": {Schema: errSchema}}}
+	}
+	if d, ok := op.Responses["default"]; ok {
+		d.Content = map[string]*huma.MediaType{"application/json": {Schema: errSchema}}
 	}
 }
 

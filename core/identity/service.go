@@ -5,45 +5,72 @@ import (
 	"errors"
 	"time"
 
+	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/ports"
 )
 
-// Token lifetimes.
+// Token and session lifetimes.
 const (
 	AccessTokenTTL     = 15 * time.Minute
 	OperatorSessionTTL = 12 * time.Hour
+	StaffSessionTTL    = 7 * 24 * time.Hour
+	UserSessionTTL     = 30 * 24 * time.Hour
 )
 
-// Audience of operator tokens: the platform surface.
-const AudiencePlatform = "platform"
+// AccountLimit bounds sign-in attempts per account, on top of the per-address limit of the
+// surfaces, so guessing one account's password from many addresses is slow too.
+var AccountLimit = ports.Limit{Rate: 10, Burst: 10, Period: 15 * time.Minute}
 
-// Service holds the sign-in use cases.
+// Deps are what the identity use cases need.
+type Deps struct {
+	UnitOfWork  ports.UnitOfWork
+	Store       Store
+	Staff       StaffStore
+	Directory   ports.Directory
+	Hasher      ports.PasswordHasher
+	Signer      ports.TokenSigner
+	Revocations ports.Revocations
+	Limiter     ports.RateLimiter
+	Audit       audit.Store
+	Clock       ports.Clock
+	// OnSuspend are told, inside the suspension's unit of work, that a user was suspended (the
+	// playback context frees the user's stream slots through it).
+	OnSuspend []SuspendHook
+}
+
+// SuspendHook reacts to a user's suspension.
+type SuspendHook interface {
+	UserSuspended(ctx context.Context, tenantID, userID string) error
+}
+
+// Service holds the sign-in and account use cases.
 type Service struct {
-	uow    ports.UnitOfWork
-	store  Store
-	hasher ports.PasswordHasher
-	signer ports.TokenSigner
-	clock  ports.Clock
+	Deps
+	uow ports.UnitOfWork
 	// dummyHash is checked when no account matches, so a wrong email costs as long as a wrong
 	// password and timing does not reveal which addresses exist.
 	dummyHash string
 }
 
 // NewService returns the identity use cases.
-func NewService(uow ports.UnitOfWork, store Store, hasher ports.PasswordHasher, signer ports.TokenSigner, clock ports.Clock) (*Service, error) {
-	dummy, err := hasher.Hash("not a password anyone has")
+func NewService(d Deps) (*Service, error) {
+	dummy, err := d.Hasher.Hash("not a password anyone has")
 	if err != nil {
 		return nil, err
 	}
-	return &Service{uow: uow, store: store, hasher: hasher, signer: signer, clock: clock, dummyHash: dummy}, nil
+	return &Service{Deps: d, uow: d.UnitOfWork, dummyHash: dummy}, nil
 }
 
-// ErrBadCredentials is the one answer to a failed sign-in, whatever was wrong.
-var ErrBadCredentials = ports.Unauthenticated("INVALID_CREDENTIALS", "The email or password is wrong.")
-
-// ErrBadRefreshToken is the answer to an unknown, expired, revoked or reused refresh token.
-var ErrBadRefreshToken = ports.Unauthenticated("INVALID_REFRESH_TOKEN", "The refresh token is invalid, expired or revoked.")
+// The answers to failed sign-ins.
+var (
+	// ErrBadCredentials is the one answer to a wrong email or password, whatever was wrong.
+	ErrBadCredentials = ports.Unauthenticated("INVALID_CREDENTIALS", "The email or password is wrong.")
+	// ErrBadRefreshToken answers an unknown, expired, revoked or reused refresh token.
+	ErrBadRefreshToken = ports.Unauthenticated("INVALID_REFRESH_TOKEN", "The refresh token is invalid, expired or revoked.")
+	// ErrSuspended answers a suspended account's correct sign-in.
+	ErrSuspended = ports.Forbidden("ACCOUNT_SUSPENDED", "This account is suspended.")
+)
 
 // Bootstrap creates the first operator unless one with that email exists; it reports whether it
 // created one. Running it again with the same email changes nothing.
@@ -63,7 +90,7 @@ func (s *Service) Bootstrap(ctx context.Context, email, password, name string) (
 		created bool
 	)
 	err := s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
-		existing, err := s.store.OperatorByEmail(ctx, email)
+		existing, err := s.Store.OperatorByEmail(ctx, email)
 		if err == nil {
 			op = existing
 			return nil
@@ -71,104 +98,62 @@ func (s *Service) Bootstrap(ctx context.Context, email, password, name string) (
 		if !errors.Is(err, ports.ErrNotFound) {
 			return err
 		}
-		hash, err := s.hasher.Hash(password)
+		hash, err := s.Hasher.Hash(password)
 		if err != nil {
 			return err
 		}
-		op = Operator{ID: ports.NewID(), Email: email, Name: name, PasswordHash: hash, CreatedAt: s.clock.Now()}
+		op = Operator{ID: ports.NewID(), Email: email, Name: name, PasswordHash: hash, CreatedAt: s.Clock.Now()}
 		created = true
-		return s.store.CreateOperator(ctx, op)
+		return s.Store.CreateOperator(ctx, op)
 	})
 	return op, created, err
 }
 
 // OperatorLogin signs an operator in and opens a session.
-func (s *Service) OperatorLogin(ctx context.Context, email, password string) (TokenSet, error) {
+func (s *Service) OperatorLogin(ctx context.Context, email, password string, c Client) (TokenSet, error) {
 	email = partner.NormalizeEmail(email)
-	var ts TokenSet
-	err := s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
-		op, err := s.store.OperatorByEmail(ctx, email)
-		if errors.Is(err, ports.ErrNotFound) {
-			_, _ = s.hasher.Verify(password, s.dummyHash)
-			return ErrBadCredentials
-		}
-		if err != nil {
-			return err
-		}
-		ok, err := s.hasher.Verify(password, op.PasswordHash)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrBadCredentials
-		}
-		now := s.clock.Now()
-		sess := Session{ID: ports.NewID(), SubjectKind: KindOperator, SubjectID: op.ID,
-			CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(OperatorSessionTTL)}
-		refresh, hash := newRefreshToken(sess.ID)
-		sess.RefreshHash = hash
-		if err := s.store.CreateSession(ctx, sess); err != nil {
-			return err
-		}
-		ts, err = s.issue(ctx, sess, refresh)
-		return err
-	})
-	return ts, err
-}
-
-// Refresh rotates a refresh token. Presenting an already rotated token revokes the session: it
-// was copied, and neither copy can be trusted any more.
-func (s *Service) Refresh(ctx context.Context, refreshToken string) (TokenSet, error) {
-	id, secret, ok := splitRefreshToken(refreshToken)
-	if !ok || !ports.IsID(id) {
-		return TokenSet{}, ErrBadRefreshToken
-	}
-	var (
-		ts     TokenSet
-		reused bool
-	)
-	err := s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
-		sess, err := s.store.Session(ctx, id)
-		if errors.Is(err, ports.ErrNotFound) {
-			return ErrBadRefreshToken
-		}
-		if err != nil {
-			return err
-		}
-		now := s.clock.Now()
-		h := hashSecret(secret)
-		if sameHash(h, sess.PreviousHash) && sess.RevokedAt == nil {
-			sess.RevokedAt = &now
-			reused = true
-			return s.store.SaveSession(ctx, sess)
-		}
-		if !sameHash(h, sess.RefreshHash) || !sess.Live(now) {
-			return ErrBadRefreshToken
-		}
-		refresh, hash := newRefreshToken(sess.ID)
-		sess.PreviousHash, sess.RefreshHash, sess.LastUsedAt = sess.RefreshHash, hash, now
-		if err := s.store.SaveSession(ctx, sess); err != nil {
-			return err
-		}
-		ts, err = s.issue(ctx, sess, refresh)
-		return err
-	})
-	if err == nil && reused {
-		return TokenSet{}, ErrBadRefreshToken
-	}
-	return ts, err
-}
-
-func (s *Service) issue(ctx context.Context, sess Session, refresh string) (TokenSet, error) {
-	now := s.clock.Now()
-	c := ports.Claims{
-		ID: ports.NewID(), Subject: sess.SubjectID, Kind: sess.SubjectKind, TenantID: sess.TenantID,
-		Roles: []string{RoleSuperadmin}, SessionID: sess.ID, Audience: AudiencePlatform,
-		IssuedAt: now.Unix(), ExpiresAt: now.Add(AccessTokenTTL).Unix(),
-	}
-	tok, err := s.signer.Sign(ctx, c)
-	if err != nil {
+	if err := s.throttle(ctx, "platform", email); err != nil {
 		return TokenSet{}, err
 	}
-	return TokenSet{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(AccessTokenTTL.Seconds()), RefreshToken: refresh}, nil
+	var ts TokenSet
+	err := s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
+		op, err := s.Store.OperatorByEmail(ctx, email)
+		if err := s.checkPassword(password, op.PasswordHash, err); err != nil {
+			return err
+		}
+		ts, err = s.open(ctx, Principal{Kind: KindOperator, SubjectID: op.ID, Roles: []string{RoleSuperadmin}}, c, OperatorSessionTTL)
+		return err
+	})
+	return ts, err
+}
+
+// checkPassword verifies a password against the account found (or not: lookupErr), spending the
+// same time either way.
+func (s *Service) checkPassword(password, hash string, lookupErr error) error {
+	if errors.Is(lookupErr, ports.ErrNotFound) {
+		_, _ = s.Hasher.Verify(password, s.dummyHash)
+		return ErrBadCredentials
+	}
+	if lookupErr != nil {
+		return lookupErr
+	}
+	ok, err := s.Hasher.Verify(password, hash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrBadCredentials
+	}
+	return nil
+}
+
+// throttle counts a sign-in attempt against the account.
+func (s *Service) throttle(ctx context.Context, scope, email string) error {
+	d, err := s.Limiter.Allow(ctx, "rl:{"+scope+"}:account:"+email, AccountLimit)
+	if err != nil || d.Allowed {
+		return nil //nolint:nilerr // the limiter fails open; the per-address limit still holds
+	}
+	retry := int(d.RetryAfter.Seconds()) + 1
+	return &ports.Error{Kind: ports.ErrLimitExceeded, Code: "TOO_MANY_ATTEMPTS",
+		Message: "Too many sign-in attempts for this account; try again later.", RetryAfterSeconds: retry}
 }

@@ -58,6 +58,11 @@ type Staff struct {
 	CreatedAt    time.Time
 }
 
+// DirectoryStaffEmail is the directory kind that finds a staff member's tenant by email, so staff
+// sign in to the portal with email and password alone. Staff emails are therefore unique across
+// the platform.
+const DirectoryStaffEmail = "staff_email"
+
 // Limits on partner fields.
 const (
 	MaxNameLength     = 100

@@ -90,7 +90,11 @@ type NewStaff struct {
 	Role     Role
 }
 
-// CreateStaff adds a portal account to a partner. The password is kept only as an argon2id hash.
+// ErrEmailTaken answers a staff email already in use anywhere on the platform.
+var ErrEmailTaken = ports.Conflict("EMAIL_TAKEN", "A partner staff account with this email already exists.")
+
+// CreateStaff adds a portal account to a partner. The password is kept only as an argon2id hash;
+// the email must be unused by any partner staff of the platform.
 func (s *Service) CreateStaff(ctx context.Context, partnerID string, in NewStaff) (Staff, error) {
 	if !ports.IsID(partnerID) {
 		return Staff{}, ports.NotFound("partner")
@@ -112,6 +116,12 @@ func (s *Service) CreateStaff(ctx context.Context, partnerID string, in NewStaff
 		Role: in.Role, PasswordHash: hash, CreatedAt: s.clock.Now()}
 	err = s.inPartnerTenant(ctx, partnerID, func(ctx context.Context, p Partner) error {
 		st.TenantID = p.TenantID
+		if err := s.dir.Register(ctx, DirectoryStaffEmail, email, p.TenantID); err != nil {
+			if errors.Is(err, ports.ErrConflict) {
+				return ErrEmailTaken
+			}
+			return err
+		}
 		return s.store.CreateStaff(ctx, st)
 	})
 	return st, err
