@@ -292,9 +292,6 @@ func ceilSeconds(f float64) int {
 
 // fail writes err in the surface's format.
 func (s *Surface) fail(ctx huma.Context, err error) {
-	if de := ports.AsError(err); de != nil && de.RetryAfterSeconds > 0 {
-		ctx.SetHeader("Retry-After", strconv.Itoa(de.RetryAfterSeconds))
-	}
 	_ = huma.WriteErr(s.API, ctx, http.StatusInternalServerError, "", err)
 }
 

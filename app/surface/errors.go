@@ -68,6 +68,11 @@ func installErrorModel() {
 			var rctx context.Context = context.Background()
 			if ctx != nil {
 				rctx = ctx.Context()
+				for _, err := range errs {
+					if de := ports.AsError(err); de != nil && de.RetryAfterSeconds > 0 {
+						ctx.SetHeader("Retry-After", strconv.Itoa(de.RetryAfterSeconds))
+					}
+				}
 			}
 			return s.newError(rctx, status, msg, errs...)
 		}
