@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -21,6 +22,27 @@ type Server struct {
 	// Stop shuts the server down gracefully, as SIGTERM does; it is also called when the test
 	// ends, and a second call does nothing.
 	Stop func() error
+	logs *lockedBuffer
+}
+
+// Logs returns everything the server logged so far (JSON lines, debug level and up).
+func (s *Server) Logs() string { return s.logs.String() }
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // Backends are the database and Redis a server uses; two servers given the same Backends share
@@ -71,10 +93,12 @@ func StartServerWith(t testing.TB, b Backends, extra fx.Option, overrides ...map
 	if _, ok := env["STVOS_SIGNING_KEY_FILE"]; !ok { // naming it, even empty, lets the server keep its own key
 		cfg.SigningKeyPEM = SigningKey(t)
 	}
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	logs := &lockedBuffer{}
+	var out io.Writer = logs
 	if testing.Verbose() {
-		log = slog.New(slog.NewJSONHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		out = io.MultiWriter(logs, testWriter{t})
 	}
+	log := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var srv *app.Server
 	a := fx.New(app.Options(cfg, log), extra, fx.Populate(&srv))
 	if err := a.Err(); err != nil {
@@ -99,7 +123,7 @@ func StartServerWith(t testing.TB, b Backends, extra fx.Option, overrides ...map
 			t.Errorf("harness: stop app: %v", err)
 		}
 	})
-	return &Server{URL: "http://" + srv.Addr(), Config: cfg, Stop: stop}
+	return &Server{URL: "http://" + srv.Addr(), Config: cfg, Stop: stop, logs: logs}
 }
 
 type testWriter struct{ t testing.TB }

@@ -1,0 +1,80 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stvos/stvos/test/harness"
+)
+
+// TestSecretsAreNeverKeptOrLoggedInClear runs every flow that handles a secret, then reads every
+// row of every table (as the database owner, past row-level security) and every log line, and
+// looks for each secret.
+func TestSecretsAreNeverKeptOrLoggedInClear(t *testing.T) {
+	t.Parallel()
+	srv := harness.StartServer(t, map[string]string{"STVOS_RATE_LOGIN": "1000"})
+	op := operator(t, srv)
+	id, key := onboard(t, op, "secret", nil)
+	partnerID := op.call("POST", "/platform/tenants/"+id+"/partners", map[string]string{"name": "P"}).str("id")
+	staffPassword := "staff password 123"
+	require.Equal(t, http.StatusCreated, op.call("POST", "/platform/partners/"+partnerID+"/staff",
+		map[string]string{"email": "s@p.test", "password": staffPassword, "name": "S", "role": "admin"}).Status)
+	staff := newClient(t, srv.URL).call("POST", "/partner-auth/login", map[string]string{"email": "s@p.test", "password": staffPassword})
+	require.Equal(t, http.StatusOK, staff.Status)
+
+	app := newClient(t, srv.URL).with("X-API-Key", key)
+	d := member(t, app, "secret@member.test")
+	newPassword := "the second password"
+	me := newClient(t, srv.URL).with("Authorization", "Bearer "+d["accessToken"].(string))
+	r := me.call("PUT", "/users/me/password", map[string]string{"current_password": demoPassword, "new_password": newPassword})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	opLogin := newClient(t, srv.URL).call("POST", "/platform/auth/login", map[string]string{"email": "ops@stvos.test", "password": demoPassword})
+
+	secrets := map[string]string{
+		"member password":        demoPassword,
+		"new member password":    newPassword,
+		"staff password":         staffPassword,
+		"api key":                key,
+		"api key secret part":    key[strings.LastIndex(key, "_")+1:],
+		"member refresh token":   d["refreshToken"].(string),
+		"rotated refresh token":  r.str("refresh_token"),
+		"staff refresh token":    staff.JSON["data"].(map[string]any)["refreshToken"].(string),
+		"operator refresh token": opLogin.str("refresh_token"),
+		"operator access token":  opLogin.str("access_token"),
+		"member access token":    d["accessToken"].(string),
+	}
+	for name, s := range secrets {
+		secret := s[strings.LastIndex(s, ".")+1:] // a refresh token's secret part, or a JWT's signature
+		require.NotEmpty(t, secret, name)
+		secrets[name] = secret
+	}
+
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, srv.Config.DatabaseURL)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)
+	require.NoError(t, err)
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	require.Contains(t, tables, "users")
+	var dump strings.Builder
+	for _, table := range tables {
+		var text string
+		require.NoError(t, conn.QueryRow(ctx, `SELECT coalesce(string_agg(t::text, E'\n'), '') FROM `+pgx.Identifier{table}.Sanitize()+` t`).Scan(&text))
+		dump.WriteString(text)
+	}
+	require.Contains(t, dump.String(), "secret@member.test", "the dump reads real rows")
+	logs := srv.Logs()
+	require.Contains(t, logs, `"msg":"request"`, "the logs were captured")
+	for name, secret := range secrets {
+		require.NotContains(t, dump.String(), secret, "%s is stored in clear", name)
+		require.NotContains(t, logs, secret, "%s is logged", name)
+	}
+	require.Contains(t, dump.String(), "$argon2id$", "passwords are kept as argon2id hashes")
+}
