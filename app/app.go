@@ -10,6 +10,7 @@ import (
 	"go.uber.org/fx/fxevent"
 
 	"github.com/stvos/stvos/adapters/argon2"
+	blobfs "github.com/stvos/stvos/adapters/blob/fs"
 	"github.com/stvos/stvos/adapters/jwt"
 	"github.com/stvos/stvos/adapters/postgres"
 	"github.com/stvos/stvos/adapters/redis"
@@ -56,8 +57,9 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 			postgres.Config{URL: cfg.DatabaseURL, Migrate: cfg.Migrate},
 			redis.Config{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix},
 			jwt.Config{Issuer: cfg.PublicURL, KeyPEM: cfg.SigningKeyPEM},
+			blobfs.Config{Dir: cfg.BlobDir},
 		),
-		postgres.Module, redis.Module, argon2.Module, jwt.Module,
+		postgres.Module, redis.Module, argon2.Module, jwt.Module, blobfs.Module,
 		Core,
 		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),
 		Surfaces,
@@ -78,17 +80,19 @@ type identityParams struct {
 	Revocations ports.Revocations
 	Limiter     ports.RateLimiter
 	Audit       audit.Store
+	Blobs       ports.BlobStore
 	Clock       ports.Clock
 }
 
 func newIdentity(p identityParams) (*identity.Service, error) {
 	return identity.NewService(identity.Deps{UnitOfWork: p.UnitOfWork, Store: p.Store, Staff: p.Staff, Directory: p.Directory,
-		Hasher: p.Hasher, Signer: p.Signer, Revocations: p.Revocations, Limiter: p.Limiter, Audit: p.Audit, Clock: p.Clock})
+		Hasher: p.Hasher, Signer: p.Signer, Revocations: p.Revocations, Limiter: p.Limiter, Audit: p.Audit, Blobs: p.Blobs, Clock: p.Clock})
 }
 
 func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, l ports.RateLimiter,
 	rv ports.Revocations, p *policies.Enforcer) surface.Deps {
-	return surface.Deps{Resolver: r, Signer: s, Limiter: l, Revocations: rv, Limits: cfg.Limits, Policy: p, Log: log, Version: Version}
+	return surface.Deps{Resolver: r, Signer: s, Limiter: l, Revocations: rv, Limits: cfg.Limits, Policy: p, Log: log, Version: Version,
+		PublicURL: cfg.PublicURL}
 }
 
 // NewLogger returns the JSON logger at the configured level.

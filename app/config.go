@@ -25,6 +25,7 @@ type Config struct {
 	RedisURL        string
 	RedisPrefix     string
 	LogLevel        slog.Level
+	BlobDir         string
 	SigningKeyFile  string
 	SigningKeyPEM   string
 	Migrate         bool
@@ -45,6 +46,7 @@ var Settings = []Setting{
 	{"STVOS_DATABASE_URL", "database-url", "", "PostgreSQL URL; its role owns the schema and may create roles on first migrate (required)"},
 	{"STVOS_REDIS_URL", "redis-url", "", "Redis URL, redis://host:port/db (required)"},
 	{"STVOS_REDIS_PREFIX", "redis-prefix", "stvos:", "prefix of every Redis key"},
+	{"STVOS_BLOB_DIR", "blob-dir", ".stvos/blobs", "folder that keeps uploaded files (avatars)"},
 	{"STVOS_LOG_LEVEL", "log-level", "info", "debug, info, warn or error; logs are JSON on stderr"},
 	{"STVOS_SIGNING_KEY_FILE", "signing-key-file", "", "RSA private key (PEM) to sign tokens; when empty a key is generated once and kept in the database"},
 	{"STVOS_MIGRATE", "migrate", "false", "apply pending migrations on start"},
@@ -79,7 +81,7 @@ func ParseConfig(get func(env string) string) (Config, error) {
 	c := Config{
 		Addr: get("STVOS_ADDR"), PublicURL: strings.TrimRight(get("STVOS_PUBLIC_URL"), "/"),
 		DatabaseURL: get("STVOS_DATABASE_URL"), RedisURL: get("STVOS_REDIS_URL"), RedisPrefix: get("STVOS_REDIS_PREFIX"),
-		SigningKeyFile: get("STVOS_SIGNING_KEY_FILE"), Limits: tenants.DefaultLimits(),
+		SigningKeyFile: get("STVOS_SIGNING_KEY_FILE"), BlobDir: get("STVOS_BLOB_DIR"), Limits: tenants.DefaultLimits(),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("STVOS_LOG_LEVEL"))); err != nil {
 		errs = append(errs, fmt.Errorf("STVOS_LOG_LEVEL: %w", err))

@@ -110,7 +110,7 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		}
 		body := make([]UserBody, len(us))
 		for i, u := range us {
-			body[i] = userBody(u)
+			body[i] = userOutput(s, u).Body
 		}
 		return &UserListOutput{Body: surface.NewCursorPage(body, more, limit, func(u UserBody) string { return u.ID })}, nil
 	})
@@ -122,7 +122,7 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		if err != nil {
 			return nil, err
 		}
-		return userOutput(u), nil
+		return userOutput(s, u), nil
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "update-user", Method: http.MethodPatch, Path: "/admin/users/{user_id}", Tags: []string{"admin-users"},
@@ -144,7 +144,7 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		if err != nil {
 			return nil, err
 		}
-		return userOutput(u), nil
+		return userOutput(s, u), nil
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "suspend-user", Method: http.MethodPost, Path: "/admin/users/{user_id}/suspend", Tags: []string{"admin-users"},
@@ -163,7 +163,7 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		if err != nil {
 			return nil, err
 		}
-		return userOutput(u), nil
+		return userOutput(s, u), nil
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "reinstate-user", Method: http.MethodPost, Path: "/admin/users/{user_id}/reinstate", Tags: []string{"admin-users"},
@@ -184,7 +184,7 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		if err != nil {
 			return nil, err
 		}
-		return userOutput(u), nil
+		return userOutput(s, u), nil
 	})
 }
 

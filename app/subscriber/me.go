@@ -49,8 +49,10 @@ type UserOutput struct {
 	Body UserBody
 }
 
-func userOutput(u identity.User) *UserOutput {
-	return &UserOutput{ETag: `"` + strconv.Itoa(u.Version) + `"`, Body: userBody(u)}
+func userOutput(s *surface.Surface, u identity.User) *UserOutput {
+	b := userBody(u)
+	b.AvatarURL = s.Link(b.AvatarURL)
+	return &UserOutput{ETag: `"` + strconv.Itoa(u.Version) + `"`, Body: b}
 }
 
 // UpdateMeInput changes the caller's account; at least one field.
@@ -119,7 +121,7 @@ func registerMe(s *surface.Surface, ids *identity.Service) {
 		if err != nil {
 			return nil, err
 		}
-		return userOutput(u), nil
+		return userOutput(s, u), nil
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "update-my-account", Method: http.MethodPatch, Path: "/users/me", Tags: []string{"users"},
@@ -132,7 +134,7 @@ func registerMe(s *surface.Surface, ids *identity.Service) {
 		if err != nil {
 			return nil, err
 		}
-		return userOutput(u), nil
+		return userOutput(s, u), nil
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "change-password", Method: http.MethodPut, Path: "/users/me/password", Tags: []string{"users"},

@@ -33,6 +33,7 @@ type Services struct {
 func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	s := surface.New(mux, Spec, deps)
 	registerMe(s, svc.Identity)
+	registerAvatar(s, svc.Identity)
 	registerAdminUsers(s, svc.Identity)
 	registerAuditLog(s, svc.Audit)
 	return s

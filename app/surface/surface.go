@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -50,6 +51,8 @@ type Deps struct {
 	Policy      *policies.Enforcer
 	Log         *slog.Logger
 	Version     string
+	// PublicURL is where clients reach the server, for absolute links in answers.
+	PublicURL string
 }
 
 // Surface is one huma API with its conventions.
@@ -145,4 +148,12 @@ func contains(xs []int, x int) bool {
 		}
 	}
 	return false
+}
+
+// Link makes an absolute URL of a path served by this server.
+func (s *Surface) Link(path string) string {
+	if path == "" || !strings.HasPrefix(path, "/") {
+		return path
+	}
+	return s.deps.PublicURL + path
 }

@@ -54,6 +54,7 @@ func dev(ctx context.Context, args []string) error {
 	cfg, err := app.ParseConfig(app.Defaults(map[string]string{
 		"STVOS_ADDR": *addr, "STVOS_PUBLIC_URL": "http://" + *addr, "STVOS_DATABASE_URL": stack.DatabaseURL,
 		"STVOS_REDIS_URL": stack.RedisURL, "STVOS_MIGRATE": "true", "STVOS_LOG_LEVEL": "info",
+		"STVOS_BLOB_DIR": filepath.Join(*dir, "blobs"),
 	}))
 	if err != nil {
 		return err

@@ -33,6 +33,7 @@ type Deps struct {
 	Revocations ports.Revocations
 	Limiter     ports.RateLimiter
 	Audit       audit.Store
+	Blobs       ports.BlobStore
 	Clock       ports.Clock
 	// OnSuspend are told, inside the suspension's unit of work, that a user was suspended (the
 	// playback context frees the user's stream slots through it).

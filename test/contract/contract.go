@@ -7,6 +7,7 @@ package contract
 
 import (
 	"context"
+	"io"
 	"testing"
 	"time"
 
@@ -83,4 +84,27 @@ func Directory(t *testing.T, uow ports.UnitOfWork, dir ports.Directory, newTenan
 		return err
 	})
 	require.ErrorIs(t, err, ports.ErrNotFound, "another tenant does not see the entry")
+}
+
+// BlobStore checks a ports.BlobStore: what is put is got back with its type, a put replaces,
+// deletes remove, missing keys are not found and malformed keys are refused.
+func BlobStore(t *testing.T, store ports.BlobStore) {
+	ctx := context.Background()
+	key := "avatars/" + ports.NewID() + "/a.png"
+	require.NoError(t, store.Put(ctx, key, "image/png", []byte("one")))
+	require.NoError(t, store.Put(ctx, key, "image/png", []byte("two")))
+	r, ct, err := store.Get(ctx, key)
+	require.NoError(t, err)
+	b, err := io.ReadAll(r)
+	require.NoError(t, err)
+	require.NoError(t, r.Close())
+	require.Equal(t, "two", string(b))
+	require.Equal(t, "image/png", ct)
+	require.NoError(t, store.Delete(ctx, key))
+	_, _, err = store.Get(ctx, key)
+	require.ErrorIs(t, err, ports.ErrNotFound)
+	require.ErrorIs(t, store.Delete(ctx, key), ports.ErrNotFound)
+	for _, bad := range []string{"", "../etc/passwd", "avatars/../../x", "/abs/path", "avatars"} {
+		require.ErrorIs(t, store.Put(ctx, bad, "text/plain", []byte("x")), ports.ErrInvalid, bad)
+	}
 }

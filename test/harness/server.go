@@ -51,13 +51,14 @@ type Backends struct {
 	DatabaseURL string
 	RedisURL    string
 	RedisPrefix string
+	BlobDir     string
 }
 
 // NewBackends provisions a fresh database and Redis prefix.
 func NewBackends(t testing.TB) Backends {
 	t.Helper()
 	r, p := Redis(t)
-	return Backends{DatabaseURL: Database(t), RedisURL: r, RedisPrefix: p}
+	return Backends{DatabaseURL: Database(t), RedisURL: r, RedisPrefix: p, BlobDir: t.TempDir()}
 }
 
 // StartServer starts the real server on fresh backends.
@@ -80,6 +81,7 @@ func StartServerWith(t testing.TB, b Backends, extra fx.Option, overrides ...map
 	env := map[string]string{
 		"STVOS_ADDR": "127.0.0.1:0", "STVOS_DATABASE_URL": b.DatabaseURL, "STVOS_REDIS_URL": b.RedisURL,
 		"STVOS_REDIS_PREFIX": b.RedisPrefix, "STVOS_PUBLIC_URL": "http://stvos.test", "STVOS_SHUTDOWN_TIMEOUT": "5s",
+		"STVOS_BLOB_DIR": b.BlobDir,
 	}
 	for _, o := range overrides {
 		for k, v := range o {
