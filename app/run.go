@@ -7,6 +7,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/adapters/argon2"
+	"github.com/stvos/stvos/adapters/jwt"
 	"github.com/stvos/stvos/adapters/postgres"
 	"github.com/stvos/stvos/core/identity"
 	"github.com/stvos/stvos/ports"
@@ -78,4 +79,19 @@ func Bootstrap(ctx context.Context, url, email, password, name string) (Bootstra
 		return BootstrapResult{}, err
 	}
 	return BootstrapResult{ID: op.ID, Email: op.Email, Created: created}, nil
+}
+
+// RotateSigningKey makes a new token signing key and retires the others (they verify their
+// tokens until those expire). Running servers pick the new key up within minutes.
+func RotateSigningKey(ctx context.Context, url string) (string, error) {
+	pool, err := postgres.Connect(ctx, url)
+	if err != nil {
+		return "", err
+	}
+	defer pool.Close()
+	signer, err := jwt.New(ctx, postgres.NewSigningKeyStore(postgres.NewUnitOfWork(pool)), "", "", ports.SystemClock{})
+	if err != nil {
+		return "", err
+	}
+	return signer.Rotate(ctx)
 }

@@ -42,6 +42,19 @@ type Claims struct {
 type TokenSigner interface {
 	Sign(ctx context.Context, c Claims) (string, error)
 	Verify(ctx context.Context, token, audience string) (Claims, error)
+	// PublicKeys lists the keys tokens may be signed with: the active one and those retired
+	// recently enough that tokens they signed have not expired.
+	PublicKeys(ctx context.Context) []PublicKey
+}
+
+// PublicKey is a verification key in JSON Web Key (RFC 7517) terms.
+type PublicKey struct {
+	KID       string `json:"kid"`
+	KeyType   string `json:"kty"`
+	Use       string `json:"use"`
+	Algorithm string `json:"alg"`
+	N         string `json:"n"`
+	E         string `json:"e"`
 }
 
 // SigningKey is a private key that signs tokens, in PEM form. Keys are kept so that every server
@@ -54,12 +67,14 @@ type SigningKey struct {
 	RetiredAt  int64 // zero while the key still signs
 }
 
-// SigningKeyStore keeps signing keys. Keys lists every key not retired long enough to matter;
-// Add reports ErrConflict when the kid is taken. Both run in the platform scope, which the store
-// opens itself: they are called outside any request.
+// SigningKeyStore keeps signing keys. Keys lists, newest first, every key not retired long
+// enough to matter; Add reports ErrConflict when the kid is taken; Retire marks every key but
+// keep retired. They run in the platform scope, which the store opens itself: they are called
+// outside any request.
 type SigningKeyStore interface {
 	Keys(ctx context.Context) ([]SigningKey, error)
 	Add(ctx context.Context, k SigningKey) error
+	RetireAllBut(ctx context.Context, keep string, at int64) error
 }
 
 // Revocations remembers revoked sessions for as long as access tokens issued in them live, so a

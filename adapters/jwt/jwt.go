@@ -11,11 +11,11 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"math/big"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +38,7 @@ type Signer struct {
 
 	mu         sync.RWMutex
 	active     *key
+	pinned     string // the configured key's kid, which signs whatever the store says
 	keys       map[string]*key
 	lastReload time.Time
 }
@@ -45,7 +46,11 @@ type Signer struct {
 type key struct {
 	kid     string
 	private *rsa.PrivateKey
+	created int64
 }
+
+// RotateAfter is the age at which a generated signing key is replaced by a new one.
+const RotateAfter = 30 * 24 * time.Hour
 
 var _ ports.TokenSigner = (*Signer)(nil)
 
@@ -63,10 +68,10 @@ func New(ctx context.Context, store ports.SigningKeyStore, issuer string, pemKey
 		if err != nil && !errors.Is(err, ports.ErrConflict) {
 			return nil, err
 		}
+		s.pinned = k.kid
 		if err := s.reload(ctx); err != nil {
 			return nil, err
 		}
-		s.active = s.keys[k.kid]
 		return s, nil
 	}
 	if err := s.reload(ctx); err != nil {
@@ -88,6 +93,7 @@ func New(ctx context.Context, store ports.SigningKeyStore, issuer string, pemKey
 			return nil, err
 		}
 	}
+	s.rotateIfOld(ctx)
 	return s, nil
 }
 
@@ -149,6 +155,7 @@ func (s *Signer) reload(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		k.created = sk.CreatedAt
 		keys[k.kid] = k
 		if active == nil && sk.RetiredAt == 0 {
 			active = k
@@ -157,8 +164,10 @@ func (s *Signer) reload(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.keys, s.lastReload = keys, s.clock.Now()
-	if s.active == nil || keys[s.active.kid] == nil {
+	if s.pinned == "" || keys[s.pinned] == nil {
 		s.active = active
+	} else {
+		s.active = keys[s.pinned]
 	}
 	return nil
 }
@@ -174,7 +183,8 @@ type claims struct {
 }
 
 // Sign issues a token for the claims.
-func (s *Signer) Sign(_ context.Context, c ports.Claims) (string, error) {
+func (s *Signer) Sign(ctx context.Context, c ports.Claims) (string, error) {
+	s.maybeReload(ctx)
 	s.mu.RLock()
 	k := s.active
 	s.mu.RUnlock()
@@ -235,21 +245,71 @@ func (s *Signer) lookup(ctx context.Context, kid string) *key {
 	return s.keys[kid]
 }
 
-// PublicJWKS returns the public keys as a JSON Web Key Set (RFC 7517), for /oauth/jwks.
-func (s *Signer) PublicJWKS() json.RawMessage {
+// PublicKeys lists the verification keys (for /oauth/jwks).
+func (s *Signer) PublicKeys(ctx context.Context) []ports.PublicKey {
+	s.maybeReload(ctx)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	set := struct {
-		Keys []map[string]string `json:"keys"`
-	}{Keys: []map[string]string{}}
+	out := make([]ports.PublicKey, 0, len(s.keys))
 	for _, k := range s.keys {
 		pub := k.private.Public().(*rsa.PublicKey)
-		set.Keys = append(set.Keys, map[string]string{"kty": "RSA", "use": "sig", "alg": algorithm, "kid": k.kid,
-			"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
-			"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes())})
+		out = append(out, ports.PublicKey{KID: k.kid, KeyType: "RSA", Use: "sig", Algorithm: algorithm,
+			N: base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+			E: base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes())})
 	}
-	b, _ := json.Marshal(set)
-	return b
+	sort.Slice(out, func(i, j int) bool { return out[i].KID < out[j].KID })
+	return out
+}
+
+// Rotate makes a new signing key, signs with it from now on, and retires the others: they keep
+// verifying the tokens they signed until those expire (a day's grace), and every other process
+// picks the new key up at its next reload.
+func (s *Signer) Rotate(ctx context.Context) (string, error) {
+	pk, err := GenerateKeyPEM()
+	if err != nil {
+		return "", err
+	}
+	k, err := parseKey(pk)
+	if err != nil {
+		return "", err
+	}
+	now := s.clock.Now().Unix()
+	if err := s.store.Add(ctx, ports.SigningKey{KID: k.kid, Algorithm: algorithm, PrivatePEM: pk, CreatedAt: now}); err != nil {
+		return "", err
+	}
+	if err := s.store.RetireAllBut(ctx, k.kid, now); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	s.active = nil
+	s.mu.Unlock()
+	return k.kid, s.reload(ctx)
+}
+
+// refreshEvery is how often a process re-reads the key set even when nothing asks it to, so a
+// rotation made elsewhere reaches it.
+const refreshEvery = 5 * time.Minute
+
+func (s *Signer) maybeReload(ctx context.Context) {
+	s.mu.RLock()
+	stale := s.clock.Now().Sub(s.lastReload) > refreshEvery
+	s.mu.RUnlock()
+	if !stale {
+		return
+	}
+	_ = s.reload(ctx) // keep the keys we have if the store is unreachable
+	s.rotateIfOld(ctx)
+}
+
+// rotateIfOld rotates a generated key that reached RotateAfter. A configured key is the
+// operator's to replace.
+func (s *Signer) rotateIfOld(ctx context.Context) {
+	s.mu.RLock()
+	old := s.pinned == "" && s.active != nil && s.clock.Now().Sub(time.Unix(s.active.created, 0)) > RotateAfter
+	s.mu.RUnlock()
+	if old {
+		_, _ = s.Rotate(ctx) // a failure leaves the current key signing; the next reload tries again
+	}
 }
 
 func joinScopes(s []string) string { return strings.Join(s, " ") }

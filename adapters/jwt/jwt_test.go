@@ -30,6 +30,17 @@ func (m *memKeys) Keys(context.Context) ([]ports.SigningKey, error) {
 	return out, nil
 }
 
+func (m *memKeys) RetireAllBut(_ context.Context, keep string, at int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := range m.keys {
+		if m.keys[i].KID != keep && m.keys[i].RetiredAt == 0 {
+			m.keys[i].RetiredAt = at
+		}
+	}
+	return nil
+}
+
 func (m *memKeys) Add(_ context.Context, k ports.SigningKey) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -123,9 +134,71 @@ func TestConfiguredKey(t *testing.T) {
 	s, err := New(context.Background(), store, "i", pemKey, &fixedClock{t: time.Now()})
 	require.NoError(t, err)
 	require.Len(t, store.keys, 1)
-	require.Contains(t, string(s.PublicJWKS()), store.keys[0].KID)
+	require.Equal(t, store.keys[0].KID, s.PublicKeys(context.Background())[0].KID)
 	_, err = New(context.Background(), store, "i", pemKey, &fixedClock{t: time.Now()})
 	require.NoError(t, err, "the same configured key on a second start is fine")
 	_, err = New(context.Background(), store, "i", "not pem", &fixedClock{t: time.Now()})
 	require.Error(t, err)
+}
+
+func TestRotation(t *testing.T) {
+	t.Parallel()
+	ctx, clock := context.Background(), &fixedClock{t: time.Now()}
+	store := &memKeys{}
+	s, err := New(ctx, store, "i", "", clock)
+	require.NoError(t, err)
+	other, err := New(ctx, store, "i", "", clock) // a second process
+	require.NoError(t, err)
+	before, err := s.Sign(ctx, sample(clock.t))
+	require.NoError(t, err)
+	oldKID := store.keys[0].KID
+
+	newKID, err := s.Rotate(ctx)
+	require.NoError(t, err)
+	require.NotEqual(t, oldKID, newKID)
+	after, err := s.Sign(ctx, sample(clock.t))
+	require.NoError(t, err)
+	require.Contains(t, header(t, after), newKID, "new tokens carry the new kid")
+
+	// Tokens signed before the rotation still verify, here and in the other process.
+	for _, v := range []*Signer{s, other} {
+		_, err = v.Verify(ctx, before, "platform")
+		require.NoError(t, err)
+	}
+	// The other process verifies new tokens at once (unknown kid → reload) and signs with the
+	// new key after its periodic refresh.
+	clock.t = clock.t.Add(6 * time.Second)
+	_, err = other.Verify(ctx, after, "platform")
+	require.NoError(t, err)
+	clock.t = clock.t.Add(refreshEvery)
+	tok, err := other.Sign(ctx, sample(clock.t))
+	require.NoError(t, err)
+	require.Contains(t, header(t, tok), newKID)
+
+	kids := []string{}
+	for _, k := range s.PublicKeys(ctx) {
+		kids = append(kids, k.KID)
+	}
+	require.ElementsMatch(t, []string{oldKID, newKID}, kids, "the JWKS lists the retired key until its tokens expire")
+}
+
+func header(t *testing.T, tok string) string {
+	t.Helper()
+	b, err := base64.RawURLEncoding.DecodeString(strings.Split(tok, ".")[0])
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestOldKeysRotateThemselves(t *testing.T) {
+	t.Parallel()
+	ctx, clock := context.Background(), &fixedClock{t: time.Now()}
+	store := &memKeys{}
+	s, err := New(ctx, store, "i", "", clock)
+	require.NoError(t, err)
+	first := store.keys[0].KID
+	clock.t = clock.t.Add(RotateAfter + time.Hour)
+	tok, err := s.Sign(ctx, sample(clock.t))
+	require.NoError(t, err)
+	require.Len(t, store.keys, 2)
+	require.NotContains(t, header(t, tok), first)
 }

@@ -197,3 +197,15 @@ func (s *SigningKeyStore) Add(ctx context.Context, k ports.SigningKey) error {
 		return translate(err, "signing key")
 	})
 }
+
+// RetireAllBut retires every active key except keep.
+func (s *SigningKeyStore) RetireAllBut(ctx context.Context, keep string, at int64) error {
+	return s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
+		tx, err := txFrom(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE signing_keys SET retired_at = to_timestamp($2) WHERE kid <> $1 AND retired_at IS NULL`, keep, at)
+		return translate(err, "signing key")
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/ports"
 )
 
 // Spec is the subscriber management surface.
@@ -27,6 +28,7 @@ type Services struct {
 	fx.In
 	Identity *identity.Service
 	Audit    *audit.Service
+	Signer   ports.TokenSigner
 }
 
 // New builds the surface and registers its routes.
@@ -36,6 +38,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerAvatar(s, svc.Identity)
 	registerAdminUsers(s, svc.Identity)
 	registerAuditLog(s, svc.Audit)
+	registerJWKS(s, svc.Signer)
 	return s
 }
 

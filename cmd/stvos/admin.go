@@ -66,3 +66,18 @@ func databaseURL(name string, args []string) (string, error) {
 	}
 	return *db, nil
 }
+
+func keys(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "rotate" {
+		return errors.New("usage: stvos keys rotate [--database-url URL]")
+	}
+	url, err := databaseURL("stvos keys rotate", args[1:])
+	if err != nil {
+		return err
+	}
+	kid, err := app.RotateSigningKey(ctx, url)
+	if err != nil {
+		return err
+	}
+	return printJSON(map[string]string{"kid": kid})
+}

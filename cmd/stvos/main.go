@@ -4,6 +4,7 @@
 //	stvos migrate    apply the embedded migrations (migrate status lists them)
 //	stvos bootstrap  create the first platform superadmin (--email, --password); idempotent
 //	stvos dev        provision PostgreSQL and Redis, seed a demo client, and serve
+//	stvos keys       rotate the token signing key
 package main
 
 import (
@@ -26,6 +27,7 @@ usage:
   stvos migrate [up|status] [flags]           apply or list migrations
   stvos bootstrap --email E --password P      create the first superadmin (idempotent)
   stvos dev [--dir D] [--addr A]              self-provisioned stack with demo data
+  stvos keys rotate                           new token signing key; old ones verify until their tokens expire
 
 Run "stvos serve --help" for every setting and its environment variable.
 `
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string) error {
 		return bootstrap(ctx, args[1:])
 	case "dev":
 		return dev(ctx, args[1:])
+	case "keys":
+		return keys(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -22,5 +22,8 @@ func TestCommands(t *testing.T) {
 	require.NoError(t, run(ctx, args), "bootstrap is idempotent")
 	require.Error(t, run(ctx, []string{"bootstrap", "--database-url", url, "--email", "x@stvos.test", "--password", "short"}))
 	require.Error(t, run(ctx, []string{"frobnicate"}))
+	require.NoError(t, run(ctx, []string{"keys", "rotate", "--database-url", url}))
+	require.NoError(t, run(ctx, []string{"keys", "rotate", "--database-url", url}))
+	require.Error(t, run(ctx, []string{"keys"}))
 	require.Error(t, run(ctx, []string{"serve", "--database-url", ""}), "serve refuses a missing configuration")
 }

@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stvos/stvos/app"
 	"github.com/stvos/stvos/test/harness"
 )
 
@@ -190,4 +194,33 @@ func TestAccountAndSessions(t *testing.T) {
 	require.Equal(t, http.StatusOK,
 		app.call("POST", "/auth/login", map[string]string{"email": "bo@example.com", "password": "a brand new password"}).Status)
 	require.Len(t, fresh.call("GET", "/users/me/sessions", nil).JSON["data"], 2)
+}
+
+// TestJWKSNamesTheSigningKey checks that every token's kid is published at /oauth/jwks, before and
+// after a key rotation made by another process (the stvos keys rotate command).
+func TestJWKSNamesTheSigningKey(t *testing.T) {
+	t.Parallel()
+	srv := harness.StartServer(t, map[string]string{"STVOS_SIGNING_KEY_FILE": ""})
+	op := operator(t, srv)
+	kidOf := func(tok string) string {
+		h, err := base64.RawURLEncoding.DecodeString(strings.Split(tok, ".")[0])
+		require.NoError(t, err)
+		var v map[string]any
+		require.NoError(t, json.Unmarshal(h, &v))
+		return v["kid"].(string)
+	}
+	tok := strings.TrimPrefix(op.hdr.Get("Authorization"), "Bearer ")
+	r := newClient(t, srv.URL).call("GET", "/oauth/jwks", nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	keys := r.JSON["keys"].([]any)
+	require.Len(t, keys, 1)
+	k := keys[0].(map[string]any)
+	require.Equal(t, kidOf(tok), k["kid"])
+	require.Equal(t, "RSA", k["kty"])
+	require.Equal(t, "RS256", k["alg"])
+	require.NotContains(t, string(r.Raw), `"d"`, "no private part")
+
+	_, err := app.RotateSigningKey(context.Background(), srv.Config.DatabaseURL)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, op.call("GET", "/platform/tenants", nil).Status, "tokens of the old key still verify")
 }
