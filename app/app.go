@@ -16,6 +16,7 @@ import (
 	"github.com/stvos/stvos/adapters/redis"
 	"github.com/stvos/stvos/app/enterprise"
 	"github.com/stvos/stvos/app/mobile"
+	"github.com/stvos/stvos/app/oauth"
 	"github.com/stvos/stvos/app/partner"
 	"github.com/stvos/stvos/app/platform"
 	"github.com/stvos/stvos/app/subscriber"
@@ -63,6 +64,9 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 		Core,
 		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),
 		Surfaces,
+		fx.Supply(oauth.Config{Issuer: cfg.PublicURL, Limits: cfg.Limits}),
+		fx.Provide(fx.Annotate(func(s *postgres.OAuthSecrets) *postgres.OAuthSecrets { return s }, fx.As(new(oauth.SecretStore)))),
+		oauth.Module,
 		fx.Provide(NewServer),
 		fx.Invoke(func(*Server) {}),
 		fx.StopTimeout(cfg.ShutdownTimeout+5*time.Second),
@@ -80,13 +84,14 @@ type identityParams struct {
 	Revocations ports.Revocations
 	Limiter     ports.RateLimiter
 	Audit       audit.Store
+	OAuth       identity.OAuthStore
 	Blobs       ports.BlobStore
 	Clock       ports.Clock
 }
 
 func newIdentity(p identityParams) (*identity.Service, error) {
 	return identity.NewService(identity.Deps{UnitOfWork: p.UnitOfWork, Store: p.Store, Staff: p.Staff, Directory: p.Directory,
-		Hasher: p.Hasher, Signer: p.Signer, Revocations: p.Revocations, Limiter: p.Limiter, Audit: p.Audit, Blobs: p.Blobs, Clock: p.Clock})
+		Hasher: p.Hasher, Signer: p.Signer, Revocations: p.Revocations, Limiter: p.Limiter, Audit: p.Audit, OAuth: p.OAuth, Blobs: p.Blobs, Clock: p.Clock})
 }
 
 func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, l ports.RateLimiter,

@@ -315,3 +315,15 @@ func (s *Signer) rotateIfOld(ctx context.Context) {
 func joinScopes(s []string) string { return strings.Join(s, " ") }
 
 func splitScopes(s string) []string { return strings.Fields(s) }
+
+// ActiveKey returns the key that signs now and its kid, for other token issuers of the platform
+// (the OAuth 2.0 server) so every token is signed by one key set.
+func (s *Signer) ActiveKey(ctx context.Context) (string, *rsa.PrivateKey, error) {
+	s.maybeReload(ctx)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.active == nil {
+		return "", nil, errors.New("jwt: no signing key")
+	}
+	return s.active.kid, s.active.private, nil
+}

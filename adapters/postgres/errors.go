@@ -12,11 +12,12 @@ import (
 
 // conflictCodes names the domain code of each unique constraint a caller can collide with.
 var conflictCodes = map[string]*ports.Error{
-	"tenants_slug_key":    ports.Conflict("SLUG_TAKEN", "Another client already uses this slug."),
-	"partner_staff_email": ports.Conflict("EMAIL_TAKEN", "A staff account with this email already exists in this client."),
-	"operators_email_key": ports.Conflict("EMAIL_TAKEN", "An operator with this email already exists."),
-	"users_email":         ports.Conflict("EMAIL_TAKEN", "An account with this email already exists."),
-	"directory_pkey":      ports.Conflict("ALREADY_REGISTERED", "The identifier is already registered."),
+	"tenants_slug_key":        ports.Conflict("SLUG_TAKEN", "Another client already uses this slug."),
+	"partner_staff_email":     ports.Conflict("EMAIL_TAKEN", "A staff account with this email already exists in this client."),
+	"operators_email_key":     ports.Conflict("EMAIL_TAKEN", "An operator with this email already exists."),
+	"users_email":             ports.Conflict("EMAIL_TAKEN", "An account with this email already exists."),
+	"oauth_device_codes_pkey": ports.Conflict("USER_CODE_TAKEN", "The user code is in use; ask for another."),
+	"directory_pkey":          ports.Conflict("ALREADY_REGISTERED", "The identifier is already registered."),
 }
 
 // translate turns a pgx error into the port's error kinds, once, at the edge of the adapter.

@@ -32,8 +32,10 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() Directory { return Directory{} }, fx.As(new(ports.Directory))),
 		fx.Annotate(func() PartnerStore { return PartnerStore{} }, fx.As(new(partner.Store)), fx.As(new(identity.StaffStore))),
 		fx.Annotate(func() AuditStore { return AuditStore{} }, fx.As(new(audit.Store))),
+		fx.Annotate(func() OAuthStore { return OAuthStore{} }, fx.As(new(identity.OAuthStore))),
 		fx.Annotate(func() IdentityStore { return IdentityStore{} }, fx.As(new(identity.Store))),
 		fx.Annotate(NewSigningKeyStore, fx.As(new(ports.SigningKeyStore))),
+		NewOAuthSecrets,
 	),
 )
 

@@ -39,6 +39,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerAPIKeys(s, svc.Tenants)
 	registerPartners(s, svc.Partners)
 	registerAdmins(s, svc.Identity)
+	registerOAuthClients(s, svc.Identity)
 	return s
 }
 

@@ -33,6 +33,7 @@ type Deps struct {
 	Revocations ports.Revocations
 	Limiter     ports.RateLimiter
 	Audit       audit.Store
+	OAuth       OAuthStore
 	Blobs       ports.BlobStore
 	Clock       ports.Clock
 	// OnSuspend are told, inside the suspension's unit of work, that a user was suspended (the

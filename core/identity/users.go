@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/partner"
@@ -225,9 +226,15 @@ func (s *Service) ChangePassword(ctx context.Context, tenantID, userID, sessionI
 }
 
 func (s *Service) record(ctx context.Context, tenantID string, by Actor, action, target, reason string, details map[string]any) error {
-	if details == nil {
-		details = map[string]any{}
+	r := auditRecord(tenantID, by, action, "user", target, s.Clock.Now())
+	r.Reason = reason
+	if details != nil {
+		r.Details = details
 	}
-	return s.Audit.Append(ctx, audit.Record{ID: ports.NewID(), TenantID: tenantID, ActorKind: by.Kind, ActorID: by.ID,
-		Action: action, TargetKind: "user", TargetID: target, Reason: reason, Details: details, CreatedAt: s.Clock.Now()})
+	return s.Audit.Append(ctx, r)
+}
+
+func auditRecord(tenantID string, by Actor, action, targetKind, target string, at time.Time) audit.Record {
+	return audit.Record{ID: ports.NewID(), TenantID: tenantID, ActorKind: by.Kind, ActorID: by.ID,
+		Action: action, TargetKind: targetKind, TargetID: target, Details: map[string]any{}, CreatedAt: at}
 }

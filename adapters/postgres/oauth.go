@@ -1,0 +1,190 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/ports"
+)
+
+// OAuthStore implements identity.OAuthStore.
+type OAuthStore struct{}
+
+var _ identity.OAuthStore = OAuthStore{}
+
+const oauthClientColumns = `tenant_id, id, name, redirect_uris, scopes, created_at`
+
+func scanOAuthClient(row pgx.Row) (identity.OAuthClient, error) {
+	var c identity.OAuthClient
+	err := row.Scan(&c.TenantID, &c.ID, &c.Name, &c.RedirectURIs, &c.Scopes, &c.CreatedAt)
+	c.CreatedAt = c.CreatedAt.UTC()
+	return c, err
+}
+
+// CreateClient inserts a client.
+func (OAuthStore) CreateClient(ctx context.Context, c identity.OAuthClient) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO oauth_clients (`+oauthClientColumns+`) VALUES ($1,$2,$3,$4,$5,$6)`,
+		c.TenantID, c.ID, c.Name, c.RedirectURIs, c.Scopes, c.CreatedAt)
+	return translate(err, "oauth client")
+}
+
+// Client loads a client of the current tenant.
+func (OAuthStore) Client(ctx context.Context, id string) (identity.OAuthClient, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return identity.OAuthClient{}, err
+	}
+	c, err := scanOAuthClient(tx.QueryRow(ctx, `SELECT `+oauthClientColumns+` FROM oauth_clients WHERE tenant_id = app_tenant_id() AND id = $1`, id))
+	return c, translate(err, "oauth client")
+}
+
+// ListClients lists the current tenant's clients.
+func (OAuthStore) ListClients(ctx context.Context) ([]identity.OAuthClient, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(ctx, `SELECT `+oauthClientColumns+` FROM oauth_clients WHERE tenant_id = app_tenant_id() ORDER BY created_at, id`)
+	if err != nil {
+		return nil, translate(err, "oauth client")
+	}
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (identity.OAuthClient, error) { return scanOAuthClient(r) })
+	return cs, translate(err, "oauth client")
+}
+
+const oauthRecordColumns = `kind, signature, request_id, client_id, subject, requested_at, requested_scopes, granted_scopes,
+	requested_audience, granted_audience, form, session, active, expires_at`
+
+// PutRecord inserts a record of the current tenant.
+func (OAuthStore) PutRecord(ctx context.Context, r identity.OAuthRecord) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO oauth_requests (tenant_id, `+oauthRecordColumns+`)
+		VALUES (app_tenant_id(),$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+		r.Kind, r.Signature, r.RequestID, r.ClientID, r.Subject, r.RequestedAt, nonNil(r.RequestedScopes), nonNil(r.GrantedScopes),
+		nonNil(r.RequestedAudience), nonNil(r.GrantedAudience), r.Form, string(r.Session), r.Active, r.ExpiresAt)
+	return translate(err, "oauth record")
+}
+
+// Record loads a record by kind and signature.
+func (OAuthStore) Record(ctx context.Context, kind, signature string) (identity.OAuthRecord, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return identity.OAuthRecord{}, err
+	}
+	var (
+		r       identity.OAuthRecord
+		session string
+	)
+	err = tx.QueryRow(ctx, `SELECT `+oauthRecordColumns+` FROM oauth_requests WHERE tenant_id = app_tenant_id() AND kind = $1 AND signature = $2`,
+		kind, signature).Scan(&r.Kind, &r.Signature, &r.RequestID, &r.ClientID, &r.Subject, &r.RequestedAt, &r.RequestedScopes,
+		&r.GrantedScopes, &r.RequestedAudience, &r.GrantedAudience, &r.Form, &session, &r.Active, &r.ExpiresAt)
+	r.Session = []byte(session)
+	return r, translate(err, "oauth record")
+}
+
+// DeleteRecord removes a record.
+func (OAuthStore) DeleteRecord(ctx context.Context, kind, signature string) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM oauth_requests WHERE tenant_id = app_tenant_id() AND kind = $1 AND signature = $2`, kind, signature)
+	return translate(err, "oauth record")
+}
+
+// DeactivateRecords marks a request's records of a kind inactive.
+func (OAuthStore) DeactivateRecords(ctx context.Context, kind, requestID string) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE oauth_requests SET active = false WHERE tenant_id = app_tenant_id() AND kind = $1 AND request_id = $2`, kind, requestID)
+	return translate(err, "oauth record")
+}
+
+// DeleteRecords removes a request's records of a kind.
+func (OAuthStore) DeleteRecords(ctx context.Context, kind, requestID string) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM oauth_requests WHERE tenant_id = app_tenant_id() AND kind = $1 AND request_id = $2`, kind, requestID)
+	return translate(err, "oauth record")
+}
+
+const deviceColumns = `user_code, device_signature, tenant_id::text, client_id, scopes, subject, status, last_polled_at, expires_at, created_at`
+
+// CreateDeviceCode inserts a device code.
+func (OAuthStore) CreateDeviceCode(ctx context.Context, d identity.DeviceCode) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO oauth_device_codes (user_code, device_signature, tenant_id, client_id, scopes, subject, status,
+		last_polled_at, expires_at, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+		d.UserCode, d.DeviceSignature, d.TenantID, d.ClientID, d.Scopes, d.Subject, d.Status, d.LastPolledAt, d.ExpiresAt, d.CreatedAt)
+	return translate(err, "device code")
+}
+
+// DeviceCode loads and locks a device code by user code or device signature.
+func (OAuthStore) DeviceCode(ctx context.Context, userCode, deviceSignature string) (identity.DeviceCode, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return identity.DeviceCode{}, err
+	}
+	var d identity.DeviceCode
+	err = tx.QueryRow(ctx, `SELECT `+deviceColumns+` FROM oauth_device_codes WHERE tenant_id = app_tenant_id()
+		AND (($1 <> '' AND user_code = $1) OR ($2 <> '' AND device_signature = $2)) FOR UPDATE`, userCode, deviceSignature).
+		Scan(&d.UserCode, &d.DeviceSignature, &d.TenantID, &d.ClientID, &d.Scopes, &d.Subject, &d.Status, &d.LastPolledAt, &d.ExpiresAt, &d.CreatedAt)
+	return d, translate(err, "device code")
+}
+
+// SaveDeviceCode stores a device code's state.
+func (OAuthStore) SaveDeviceCode(ctx context.Context, d identity.DeviceCode) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE oauth_device_codes SET subject = $2, status = $3, last_polled_at = $4
+		WHERE tenant_id = app_tenant_id() AND user_code = $1`, d.UserCode, d.Subject, d.Status, d.LastPolledAt)
+	return translate(err, "device code")
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// OAuthSecrets keeps the OAuth server's HMAC secret.
+type OAuthSecrets struct{ uow *UnitOfWork }
+
+// NewOAuthSecrets returns the secret store.
+func NewOAuthSecrets(uow *UnitOfWork) *OAuthSecrets { return &OAuthSecrets{uow: uow} }
+
+// OAuthSecret returns the stored secret, storing fresh first when there is none (the first
+// process to start wins; every other reads the same secret).
+func (s *OAuthSecrets) OAuthSecret(ctx context.Context, fresh []byte) ([]byte, error) {
+	var secret []byte
+	err := s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
+		tx, err := txFrom(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO oauth_secrets (id, secret, created_at) VALUES (1, $1, now()) ON CONFLICT (id) DO NOTHING`, fresh); err != nil {
+			return translate(err, "oauth secret")
+		}
+		return translate(tx.QueryRow(ctx, `SELECT secret FROM oauth_secrets WHERE id = 1`).Scan(&secret), "oauth secret")
+	})
+	return secret, err
+}

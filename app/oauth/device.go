@@ -1,0 +1,304 @@
+package oauth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ory/fosite"
+	"github.com/ory/fosite/handler/oauth2"
+
+	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/ports"
+)
+
+// deviceGrant is the grant type of RFC 8628.
+const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
+
+// DirectoryDeviceCode finds the tenant of a user code typed on the verification page.
+const DirectoryDeviceCode = "device_user_code"
+
+// pollInterval is how often a device may poll the token endpoint.
+const pollInterval = 5 * time.Second
+
+// userCodeAlphabet has no vowels (no words) and no look-alike characters.
+const userCodeAlphabet = "BCDFGHJKLMNPQRSTVWXZ"
+
+// deviceHandler is the device authorization grant as a fosite token endpoint handler: it shares
+// fosite's token strategies and storage with the other grants.
+type deviceHandler struct {
+	server   *Server
+	strategy oauth2.CoreStrategy
+	store    *storage
+	oauth    identity.OAuthStore
+	cfg      *fosite.Config
+}
+
+var _ fosite.TokenEndpointHandler = (*deviceHandler)(nil)
+
+func deviceSignature(code string) string {
+	sum := sha256.Sum256([]byte(code))
+	return hex.EncodeToString(sum[:])
+}
+
+func newUserCode() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	out := make([]byte, 0, 9)
+	for i, c := range b {
+		if i == 4 {
+			out = append(out, '-')
+		}
+		out = append(out, userCodeAlphabet[int(c)%len(userCodeAlphabet)])
+	}
+	return string(out)
+}
+
+// normalizeUserCode accepts what people type: any case, spaces or no dash.
+func normalizeUserCode(s string) string {
+	s = strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
+	if len(s) != 8 {
+		return ""
+	}
+	for _, c := range s {
+		if !strings.ContainsRune(userCodeAlphabet, c) {
+			return ""
+		}
+	}
+	return s[:4] + "-" + s[4:]
+}
+
+// deviceAuthorization serves the device authorization endpoint: a TV asks for a code to show.
+func (s *Server) deviceAuthorization(w http.ResponseWriter, r *http.Request) {
+	if !s.allow(w, r, "addr", s.limits.PerAddress) {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "The request could not be parsed.")
+		return
+	}
+	clientID := r.PostForm.Get("client_id")
+	t, err := s.clientTenant(r.Context(), clientID)
+	if err != nil {
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "The client is unknown or disabled.")
+		return
+	}
+	s.inTenant(w, r, t.ID, func(ctx context.Context, w http.ResponseWriter) {
+		c, err := s.store.oauth.Client(ctx, clientID)
+		if err != nil {
+			oauthError(w, http.StatusUnauthorized, "invalid_client", "The client is unknown.")
+			return
+		}
+		scopes := strings.Fields(r.PostForm.Get("scope"))
+		for _, sc := range scopes {
+			if !contains(c.Scopes, sc) {
+				oauthError(w, http.StatusBadRequest, "invalid_scope", "The scope "+sc+" is not allowed for this client.")
+				return
+			}
+		}
+		var raw [32]byte
+		_, _ = rand.Read(raw[:])
+		deviceCode := "stvd_" + base64.RawURLEncoding.EncodeToString(raw[:])
+		now := time.Now().UTC()
+		d := identity.DeviceCode{DeviceSignature: deviceSignature(deviceCode), TenantID: t.ID, ClientID: clientID, Scopes: scopes,
+			Status: "pending", ExpiresAt: now.Add(deviceCodeTTL), CreatedAt: now}
+		for attempt := 0; ; attempt++ {
+			d.UserCode = newUserCode()
+			err = s.ids.Directory.Register(ctx, DirectoryDeviceCode, d.UserCode, t.ID)
+			if err == nil || !errors.Is(err, ports.ErrConflict) || attempt == 3 {
+				break
+			}
+		}
+		if err == nil {
+			err = s.store.oauth.CreateDeviceCode(ctx, d)
+		}
+		if err != nil {
+			oauthError(w, http.StatusInternalServerError, "server_error", "Could not make a code; retry.")
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, map[string]any{
+			"device_code": deviceCode, "user_code": d.UserCode,
+			"verification_uri":          s.issuer + "/oauth/device",
+			"verification_uri_complete": s.issuer + "/oauth/device?user_code=" + d.UserCode,
+			"expires_in":                int(deviceCodeTTL.Seconds()), "interval": int(pollInterval.Seconds()),
+		})
+	})
+}
+
+// deviceVerification serves the page where a person enters the TV's code and signs in on their
+// phone. Without a code it asks for one; with a code it shows the tenant's branded sign-in.
+func (s *Server) deviceVerification(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		render(w, http.StatusBadRequest, page{Title: "Sign in on your TV", Brand: brandOf(nil), Error: "The request could not be read."})
+		return
+	}
+	raw := r.Form.Get("user_code")
+	ask := page{Title: "Sign in on your TV", Brand: brandOf(nil), Form: true, AskCode: true, Action: "/oauth/device",
+		CSRF: s.csrf(w, r), Button: "Continue", Hidden: map[string]string{"step": "code"}}
+	if raw == "" {
+		render(w, http.StatusOK, ask)
+		return
+	}
+	code := normalizeUserCode(raw)
+	var tenantID string
+	err := s.uow.Do(r.Context(), ports.PlatformScope(), func(ctx context.Context) (err error) {
+		tenantID, err = s.ids.Directory.Lookup(ctx, DirectoryDeviceCode, code)
+		return err
+	})
+	if code == "" || err != nil {
+		ask.Error = "That code is not valid. Check the code on your TV."
+		render(w, http.StatusNotFound, ask)
+		return
+	}
+	t, err := s.tenants.Get(r.Context(), tenantID)
+	if err != nil || !t.Active() {
+		ask.Error = "That code is not valid. Check the code on your TV."
+		render(w, http.StatusNotFound, ask)
+		return
+	}
+	p := page{Title: "Sign in on your TV", Brand: brandOf(&t), Form: true, Action: "/oauth/device", CSRF: ask.CSRF,
+		UserCode: code, Hidden: map[string]string{"user_code": code}, Button: "Sign in on my TV"}
+	if r.Method == http.MethodGet || r.PostForm.Get("step") == "code" {
+		render(w, http.StatusOK, p)
+		return
+	}
+	if !s.allow(w, r, "login", s.limits.Login) {
+		return
+	}
+	if !csrfValid(r) {
+		p.Error = "Your session expired. Please sign in again."
+		render(w, http.StatusForbidden, p)
+		return
+	}
+	s.inTenant(w, r, t.ID, func(ctx context.Context, w http.ResponseWriter) {
+		d, err := s.store.oauth.DeviceCode(ctx, code, "")
+		if err != nil || d.Status != "pending" || time.Now().After(d.ExpiresAt) {
+			p.Error, p.Form = "This code has expired or was already used. Start again on your TV.", false
+			render(w, http.StatusGone, p)
+			return
+		}
+		u, err := s.ids.AuthenticateUser(ctx, t.ID, r.PostForm.Get("email"), r.PostForm.Get("password"))
+		if err != nil {
+			p.Email, p.Error = r.PostForm.Get("email"), signInError(err)
+			render(w, statusOf(err), p)
+			return
+		}
+		d.Status, d.Subject = "approved", u.ID
+		if err := s.store.oauth.SaveDeviceCode(ctx, d); err != nil {
+			p.Error = signInError(err)
+			render(w, http.StatusInternalServerError, p)
+			return
+		}
+		render(w, http.StatusOK, page{Title: "You're signed in", Brand: brandOf(&t),
+			Message: "Your TV is signing in to " + brandOf(&t).Name + " now. You can close this page."})
+	})
+}
+
+// CanHandleTokenEndpointRequest takes the device code grant.
+func (h *deviceHandler) CanHandleTokenEndpointRequest(_ context.Context, r fosite.AccessRequester) bool {
+	return r.GetGrantTypes().ExactOne(deviceGrant)
+}
+
+// CanSkipClientAuth is false: the client identifies itself (public clients by client_id).
+func (h *deviceHandler) CanSkipClientAuth(context.Context, fosite.AccessRequester) bool { return false }
+
+func deviceError(code, description string) *fosite.RFC6749Error {
+	return &fosite.RFC6749Error{ErrorField: code, DescriptionField: description, CodeField: http.StatusBadRequest}
+}
+
+// HandleTokenEndpointRequest answers a device's poll: pending, slow down, denied, expired, or
+// approved (then the request carries the user's session).
+func (h *deviceHandler) HandleTokenEndpointRequest(ctx context.Context, r fosite.AccessRequester) error {
+	if !h.CanHandleTokenEndpointRequest(ctx, r) {
+		return fosite.ErrUnknownRequest
+	}
+	if !r.GetClient().GetGrantTypes().Has(deviceGrant) {
+		return fosite.ErrUnauthorizedClient.WithHint("The client may not use the device code grant.")
+	}
+	code := r.GetRequestForm().Get("device_code")
+	if code == "" {
+		return fosite.ErrInvalidRequest.WithHint("device_code is required.")
+	}
+	d, err := h.oauth.DeviceCode(ctx, "", deviceSignature(code))
+	if errors.Is(err, ports.ErrNotFound) || (err == nil && d.ClientID != r.GetClient().GetID()) {
+		return fosite.ErrInvalidGrant.WithHint("The device code is unknown.")
+	}
+	if err != nil {
+		return fosite.ErrServerError.WithWrap(err)
+	}
+	now := time.Now().UTC()
+	if now.After(d.ExpiresAt) {
+		return deviceError("expired_token", "The device code has expired; start again.")
+	}
+	switch d.Status {
+	case "pending":
+		tooSoon := d.LastPolledAt != nil && now.Sub(*d.LastPolledAt) < pollInterval
+		d.LastPolledAt = &now
+		if err := h.oauth.SaveDeviceCode(ctx, d); err != nil {
+			return fosite.ErrServerError.WithWrap(err)
+		}
+		if tooSoon {
+			return deviceError("slow_down", "Poll less often.")
+		}
+		return deviceError("authorization_pending", "The person has not signed in yet.")
+	case "denied":
+		return fosite.ErrAccessDenied
+	case "used":
+		return fosite.ErrInvalidGrant.WithHint("The device code was already used.")
+	}
+	d.Status = "used"
+	if err := h.oauth.SaveDeviceCode(ctx, d); err != nil {
+		return fosite.ErrServerError.WithWrap(err)
+	}
+	u, err := h.server.ids.Me(ctx, d.TenantID, d.Subject)
+	if err != nil || u.Status != identity.UserActive {
+		return fosite.ErrAccessDenied.WithHint("The account is not active.")
+	}
+	sess, ok := r.GetSession().(*session)
+	if !ok {
+		return fosite.ErrServerError.WithHint("unexpected session type")
+	}
+	*sess = *newSession(d.TenantID, &u, r.GetID(), d.ClientID, h.server.issuer, now)
+	sess.SetExpiresAt(fosite.AccessToken, now.Add(h.cfg.AccessTokenLifespan))
+	sess.SetExpiresAt(fosite.RefreshToken, now.Add(h.cfg.RefreshTokenLifespan))
+	for _, sc := range d.Scopes {
+		r.GrantScope(sc)
+	}
+	r.GrantAudience(identity.AudienceTenant)
+	return nil
+}
+
+// PopulateTokenEndpointResponse issues the device's access and refresh tokens.
+func (h *deviceHandler) PopulateTokenEndpointResponse(ctx context.Context, r fosite.AccessRequester, resp fosite.AccessResponder) error {
+	if !h.CanHandleTokenEndpointRequest(ctx, r) {
+		return fosite.ErrUnknownRequest
+	}
+	access, accessSig, err := h.strategy.GenerateAccessToken(ctx, r)
+	if err != nil {
+		return fosite.ErrServerError.WithWrap(err)
+	}
+	refresh, refreshSig, err := h.strategy.GenerateRefreshToken(ctx, r)
+	if err != nil {
+		return fosite.ErrServerError.WithWrap(err)
+	}
+	stored := r.Sanitize(nil)
+	if err := h.store.CreateAccessTokenSession(ctx, accessSig, stored); err != nil {
+		return fosite.ErrServerError.WithWrap(err)
+	}
+	if err := h.store.CreateRefreshTokenSession(ctx, refreshSig, accessSig, stored); err != nil {
+		return fosite.ErrServerError.WithWrap(err)
+	}
+	resp.SetAccessToken(access)
+	resp.SetTokenType("bearer")
+	resp.SetExpiresIn(h.cfg.AccessTokenLifespan)
+	resp.SetScopes(r.GetGrantedScopes())
+	resp.SetExtra("refresh_token", refresh)
+	return nil
+}

@@ -1,0 +1,5 @@
+package e2e
+
+import "crypto/rsa"
+
+type rsaPublicKey = rsa.PublicKey
