@@ -25,6 +25,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "The request could not be parsed.")
 		return
 	}
+	if r.Method == http.MethodGet && !s.allow(w, r, "addr", s.limits.PerAddress) {
+		return
+	}
 	t, err := s.clientTenant(r.Context(), r.Form.Get("client_id"))
 	if err != nil {
 		// With no known client there is no redirect URI to trust: answer here.
@@ -151,6 +154,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 
 // revoke serves token revocation (RFC 7009): revoking either token of a grant ends the grant.
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
+	if !s.allow(w, r, "addr", s.limits.PerAddress) {
+		return
+	}
 	if err := r.ParseForm(); err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "The request could not be parsed.")
 		return
@@ -168,6 +174,9 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 
 // userinfo serves the OpenID Connect userinfo endpoint for a user's access token.
 func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
+	if !s.allow(w, r, "addr", s.limits.PerAddress) {
+		return
+	}
 	fail := func(desc string) {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="`+desc+`"`)
 		oauthError(w, http.StatusUnauthorized, "invalid_token", desc)

@@ -7,10 +7,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	stvjwt "github.com/stvos/stvos/adapters/jwt"
 	"github.com/stvos/stvos/app"
+	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/test/harness"
 )
 
@@ -223,4 +226,59 @@ func TestJWKSNamesTheSigningKey(t *testing.T) {
 	_, err := app.RotateSigningKey(context.Background(), srv.Config.DatabaseURL)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, op.call("GET", "/platform/tenants", nil).Status, "tokens of the old key still verify")
+}
+
+// memKeys hands the server's own signing key to a test signer, so the test can mint tokens the
+// server would accept but for what each case breaks.
+type memKeys struct{ keys []ports.SigningKey }
+
+func (m *memKeys) Keys(context.Context) ([]ports.SigningKey, error) { return m.keys, nil }
+func (m *memKeys) Add(_ context.Context, k ports.SigningKey) error {
+	m.keys = append(m.keys, k)
+	return nil
+}
+func (m *memKeys) RetireAllBut(context.Context, string, int64) error { return nil }
+
+type pastClock struct{ t time.Time }
+
+func (c pastClock) Now() time.Time { return c.t }
+
+// TestExpiredAndMisdirectedTokens mints tokens with the server's real key: expired, for another
+// audience, of another issuer, or of another tenant. Each is refused in the surface's format.
+func TestExpiredAndMisdirectedTokens(t *testing.T) {
+	t.Parallel()
+	srv := harness.StartServer(t)
+	op := operator(t, srv)
+	idA, keyA := onboard(t, op, "mint-a", nil)
+	idB, _ := onboard(t, op, "mint-b", nil)
+	d := member(t, newClient(t, srv.URL).with("X-API-Key", keyA), "minted@a.test")
+	userID := d["user"].(map[string]any)["id"].(string)
+	ctx := context.Background()
+	mint := func(issuer string, at time.Time, c ports.Claims) string {
+		s, err := stvjwt.New(ctx, &memKeys{}, issuer, harness.SigningKey(t), pastClock{at})
+		require.NoError(t, err)
+		tok, err := s.Sign(ctx, c)
+		require.NoError(t, err)
+		return tok
+	}
+	now := time.Now()
+	claims := func(tenantID, aud string, issued time.Time) ports.Claims {
+		return ports.Claims{ID: ports.NewID(), Subject: userID, Kind: "user", TenantID: tenantID, Roles: []string{"subscriber"},
+			SessionID: ports.NewID(), Audience: aud, IssuedAt: issued.Unix(), ExpiresAt: issued.Add(15 * time.Minute).Unix()}
+	}
+	good := mint("http://stvos.test", now, claims(idA, "tenant", now))
+	require.Equal(t, http.StatusOK, newClient(t, srv.URL).with("Authorization", "Bearer "+good).call("GET", "/users/me", nil).Status,
+		"the minted token is right but for what each case breaks")
+	for name, tok := range map[string]string{
+		"expired":        mint("http://stvos.test", now.Add(-time.Hour), claims(idA, "tenant", now.Add(-time.Hour))),
+		"other audience": mint("http://stvos.test", now, claims(idA, "partner", now)),
+		"other issuer":   mint("https://evil.test", now, claims(idA, "tenant", now)),
+	} {
+		r := newClient(t, srv.URL).with("Authorization", "Bearer "+tok).call("GET", "/users/me", nil)
+		require.Equal(t, http.StatusUnauthorized, r.Status, name)
+		require.Equal(t, "INVALID_TOKEN", r.str("code"), name)
+	}
+	// A valid token of tenant B naming A's user finds nothing of A's.
+	other := mint("http://stvos.test", now, claims(idB, "tenant", now))
+	newClient(t, srv.URL).with("Authorization", "Bearer "+other).call("GET", "/users/me", nil).flatError(t, http.StatusNotFound, "USER_NOT_FOUND")
 }
