@@ -31,6 +31,12 @@ type demo struct {
 	PartnerID        string `json:"partner_id"`
 	StaffEmail       string `json:"staff_email"`
 	StaffPassword    string `json:"staff_password"`
+	MemberEmail      string `json:"member_email"`
+	MemberPassword   string `json:"member_password"`
+	AdminEmail       string `json:"admin_email"`
+	AdminPassword    string `json:"admin_password"`
+	OAuthClientID    string `json:"oauth_client_id"`
+	OAuthRedirectURI string `json:"oauth_redirect_uri"`
 }
 
 func dev(ctx context.Context, args []string) error {
@@ -90,7 +96,9 @@ func seed(ctx context.Context, dir string, ids *identity.Service, ts *tenant.Ser
 		return d, json.Unmarshal(b, &d)
 	}
 	d = demo{OperatorEmail: "admin@stvos.local", OperatorPassword: "stvos-admin-demo", TenantSlug: "demo-fitness",
-		StaffEmail: "owner@demo-gym.local", StaffPassword: "demo-gym-owner"}
+		StaffEmail: "owner@demo-gym.local", StaffPassword: "demo-gym-owner", MemberEmail: "member@demo-fitness.local",
+		MemberPassword: "demo-member-pass", AdminEmail: "admin@demo-fitness.local", AdminPassword: "demo-admin-pass",
+		OAuthRedirectURI: "http://127.0.0.1:8765/callback"}
 	if _, _, err := ids.Bootstrap(ctx, d.OperatorEmail, d.OperatorPassword, "Demo operator"); err != nil {
 		return d, err
 	}
@@ -119,6 +127,19 @@ func seed(ctx context.Context, dir string, ids *identity.Service, ts *tenant.Ser
 	if _, err := ps.CreateStaff(ctx, p.ID, partner.NewStaff{Email: d.StaffEmail, Password: d.StaffPassword, Name: "Gym Owner", Role: partner.RoleOwner}); err != nil {
 		return d, err
 	}
+	seeder := identity.Actor{Kind: "system", ID: "stvos-dev"}
+	if _, _, err := ids.Register(ctx, t.ID, identity.Registration{Email: d.MemberEmail, Password: d.MemberPassword, Name: "Demo Member"},
+		identity.Client{Device: "stvos dev seed"}, nil); err != nil {
+		return d, err
+	}
+	if _, err := ids.CreateAdmin(ctx, t.ID, d.AdminEmail, d.AdminPassword, "Demo Admin", seeder); err != nil {
+		return d, err
+	}
+	c, err := ids.CreateOAuthClient(ctx, t.ID, identity.NewOAuthClient{Name: "Demo TV", RedirectURIs: []string{d.OAuthRedirectURI}}, seeder)
+	if err != nil {
+		return d, err
+	}
+	d.OAuthClientID = c.ID
 	b, _ := json.MarshalIndent(d, "", "  ")
 	return d, os.WriteFile(path, b, 0o600)
 }
@@ -135,7 +156,11 @@ func printWelcome(base string, stack *devstack.Stack, d demo) {
 	fmt.Fprintf(&b, "  client          %s (%s)\n", d.TenantSlug, d.TenantID)
 	fmt.Fprintf(&b, "  client API key  %s\n", d.APIKey)
 	fmt.Fprintf(&b, "  partner         Demo Gym (%s)\n", d.PartnerID)
-	fmt.Fprintf(&b, "  partner staff   %s / %s (owner)\n", d.StaffEmail, d.StaffPassword)
+	fmt.Fprintf(&b, "  partner staff   %s / %s (owner; POST %s/partner-auth/login)\n", d.StaffEmail, d.StaffPassword, base)
+	fmt.Fprintf(&b, "  member          %s / %s (POST %s/auth/login with the API key)\n", d.MemberEmail, d.MemberPassword, base)
+	fmt.Fprintf(&b, "  client admin    %s / %s (same sign-in; /admin/* on the subscriber surface)\n", d.AdminEmail, d.AdminPassword)
+	fmt.Fprintf(&b, "  OAuth app       client_id %s, redirect %s (PKCE S256; device flow at %s/oauth/device/code)\n",
+		d.OAuthClientID, d.OAuthRedirectURI, base)
 	fmt.Fprintf(&b, "\nTry: curl -H 'X-API-Key: %s' %s/app/strings\n\nCtrl-C stops the server and the databases.\n", d.APIKey, base)
 	fmt.Fprint(os.Stdout, b.String())
 }
