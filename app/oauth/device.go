@@ -76,19 +76,11 @@ func normalizeUserCode(s string) string {
 
 // deviceAuthorization serves the device authorization endpoint: a TV asks for a code to show.
 func (s *Server) deviceAuthorization(w http.ResponseWriter, r *http.Request) {
-	if !s.allow(w, r, "addr", s.limits.PerAddress) {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "The request could not be parsed.")
+	t, ok := s.clientRequest(w, r)
+	if !ok {
 		return
 	}
 	clientID := r.PostForm.Get("client_id")
-	t, err := s.clientTenant(r.Context(), clientID)
-	if err != nil {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "The client is unknown or disabled.")
-		return
-	}
 	s.inTenant(w, r, t.ID, func(ctx context.Context, w http.ResponseWriter) {
 		c, err := s.store.oauth.Client(ctx, clientID)
 		if err != nil {

@@ -114,16 +114,8 @@ func statusOf(err error) int {
 // token serves the token endpoint: authorization code (with the PKCE verifier), refresh token
 // and device code grants.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	if !s.allow(w, r, "addr", s.limits.PerAddress) {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "The request could not be parsed.")
-		return
-	}
-	t, err := s.clientTenant(r.Context(), r.PostForm.Get("client_id"))
-	if err != nil {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "The client is unknown or disabled.")
+	t, ok := s.clientRequest(w, r)
+	if !ok {
 		return
 	}
 	s.inTenant(w, r, t.ID, func(ctx context.Context, w http.ResponseWriter) {
@@ -154,16 +146,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 
 // revoke serves token revocation (RFC 7009): revoking either token of a grant ends the grant.
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
-	if !s.allow(w, r, "addr", s.limits.PerAddress) {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "The request could not be parsed.")
-		return
-	}
-	t, err := s.clientTenant(r.Context(), r.PostForm.Get("client_id"))
-	if err != nil {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "The client is unknown or disabled.")
+	t, ok := s.clientRequest(w, r)
+	if !ok {
 		return
 	}
 	s.inTenant(w, r, t.ID, func(ctx context.Context, w http.ResponseWriter) {

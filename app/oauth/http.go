@@ -85,6 +85,24 @@ func (s *Server) clientTenant(ctx context.Context, clientID string) (tenant.Tena
 	return t, nil
 }
 
+// clientRequest starts a form POST of a client (token, revocation, device authorization): the
+// per-address limit, the form, and the client's tenant. It answers itself when any fails.
+func (s *Server) clientRequest(w http.ResponseWriter, r *http.Request) (tenant.Tenant, bool) {
+	if !s.allow(w, r, "addr", s.limits.PerAddress) {
+		return tenant.Tenant{}, false
+	}
+	if err := r.ParseForm(); err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "The request could not be parsed.")
+		return tenant.Tenant{}, false
+	}
+	t, err := s.clientTenant(r.Context(), r.PostForm.Get("client_id"))
+	if err != nil {
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "The client is unknown or disabled.")
+		return tenant.Tenant{}, false
+	}
+	return t, true
+}
+
 // allow applies a per-address rate limit to an endpoint; it answers 429 itself when spent.
 func (s *Server) allow(w http.ResponseWriter, r *http.Request, class string, l ports.Limit) bool {
 	addr := surface.ClientOf(r.Context()).Address

@@ -3,15 +3,12 @@ package platform
 import (
 	"context"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/tenant"
-	"github.com/stvos/stvos/ports"
 )
 
 // Branding is how a client's apps look.
@@ -54,10 +51,8 @@ type TenantOutput struct {
 }
 
 func tenantOutput(t tenant.Tenant) *TenantOutput {
-	return &TenantOutput{ETag: etag(t.Version), Body: tenantBody(t)}
+	return &TenantOutput{ETag: surface.ETag(t.Version), Body: tenantBody(t)}
 }
-
-func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
 // CreateTenantInput onboards a client.
 type CreateTenantInput struct {
@@ -160,13 +155,11 @@ func registerTenants(s *surface.Surface, svc *tenant.Service) {
 		Errors: []int{http.StatusNotFound, http.StatusPreconditionFailed, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *UpdateTenantInput) (*TenantOutput, error) {
 		p := tenant.Patch{Name: in.Body.Name, Features: in.Body.Features, Adapters: in.Body.Adapters, Strings: in.Body.Strings}
-		if in.IfMatch != "" {
-			v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(in.IfMatch, "W/"), `"`))
-			if err != nil || v <= 0 {
-				return nil, &ports.Error{Kind: ports.ErrPrecondition, Code: "PRECONDITION_FAILED", Message: "If-Match is not an ETag this API returned."}
-			}
-			p.IfVersion = v
+		v, err := surface.IfMatchVersion(in.IfMatch)
+		if err != nil {
+			return nil, err
 		}
+		p.IfVersion = v
 		if in.Body.Status != nil {
 			st := tenant.Status(*in.Body.Status)
 			p.Status = &st

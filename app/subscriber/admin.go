@@ -3,8 +3,6 @@ package subscriber
 import (
 	"context"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -12,7 +10,6 @@ import (
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/identity"
-	"github.com/stvos/stvos/ports"
 )
 
 // ListUsersInput filters and pages the client's users.
@@ -72,18 +69,6 @@ func actor(ctx context.Context) identity.Actor {
 	return identity.Actor{Kind: p.Kind, ID: p.Subject, Roles: p.Roles}
 }
 
-// version reads an If-Match header; empty means no precondition.
-func version(ifMatch string) (int, error) {
-	if ifMatch == "" {
-		return 0, nil
-	}
-	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(ifMatch, "W/"), `"`))
-	if err != nil || v <= 0 {
-		return 0, &ports.Error{Kind: ports.ErrPrecondition, Code: "PRECONDITION_FAILED", Message: "If-Match is not an ETag this API returned."}
-	}
-	return v, nil
-}
-
 func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 	admin := func(perm string) map[string]any { return surface.Permit(perm, surface.UserToken) }
 	huma.Register(s.API, huma.Operation{
@@ -131,7 +116,7 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		Metadata:    admin("admin:users:write"),
 		Errors:      []int{http.StatusNotFound, http.StatusPreconditionFailed, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *UpdateUserInput) (*UserOutput, error) {
-		v, err := version(in.IfMatch)
+		v, err := surface.IfMatchVersion(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +138,7 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		Metadata:    admin("admin:users:write"),
 		Errors:      []int{http.StatusNotFound, http.StatusPreconditionFailed, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *SuspendInput) (*UserOutput, error) {
-		v, err := version(in.IfMatch)
+		v, err := surface.IfMatchVersion(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}
@@ -170,7 +155,7 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		Summary: "Reinstate a suspended user (admin)", Metadata: admin("admin:users:write"),
 		Errors: []int{http.StatusNotFound, http.StatusPreconditionFailed, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *ReinstateInput) (*UserOutput, error) {
-		v, err := version(in.IfMatch)
+		v, err := surface.IfMatchVersion(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}

@@ -3,7 +3,6 @@ package subscriber
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -52,7 +51,7 @@ type UserOutput struct {
 func userOutput(s *surface.Surface, u identity.User) *UserOutput {
 	b := userBody(u)
 	b.AvatarURL = s.Link(b.AvatarURL)
-	return &UserOutput{ETag: `"` + strconv.Itoa(u.Version) + `"`, Body: b}
+	return &UserOutput{ETag: surface.ETag(u.Version), Body: b}
 }
 
 // UpdateMeInput changes the caller's account; at least one field.

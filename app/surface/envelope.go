@@ -1,5 +1,12 @@
 package surface
 
+import (
+	"strconv"
+	"strings"
+
+	"github.com/stvos/stvos/ports"
+)
+
 // Envelope is the success body of the enveloped surfaces: {"success": true, "data": ...}.
 type Envelope[T any] struct {
 	Success bool `json:"success" doc:"Always true."`
@@ -36,3 +43,19 @@ func NewCursorPage[T any](items []T, more bool, limit int, next func(T) string) 
 	}
 	return p
 }
+
+// IfMatchVersion reads an If-Match header holding an ETag this API returned ("7" or W/"7");
+// empty means no precondition (0). Anything else fails the precondition.
+func IfMatchVersion(h string) (int, error) {
+	if h == "" {
+		return 0, nil
+	}
+	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
+	if err != nil || v <= 0 {
+		return 0, &ports.Error{Kind: ports.ErrPrecondition, Code: "PRECONDITION_FAILED", Message: "If-Match is not an ETag this API returned."}
+	}
+	return v, nil
+}
+
+// ETag renders a version as an ETag.
+func ETag(version int) string { return `"` + strconv.Itoa(version) + `"` }

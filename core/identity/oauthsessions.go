@@ -5,32 +5,13 @@ import (
 	"errors"
 	"time"
 
-	"github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/ports"
 )
 
 // AuthenticateUser checks a tenant user's email and password for a sign-in form (the OAuth
 // authorization and device pages): throttled per account, suspended users refused.
 func (s *Service) AuthenticateUser(ctx context.Context, tenantID, email, password string) (User, error) {
-	email = partner.NormalizeEmail(email)
-	if err := s.throttle(ctx, tenantID, email); err != nil {
-		return User{}, err
-	}
-	var u User
-	err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
-		var err error
-		u, err = s.Store.UserByEmail(ctx, email)
-		if err := s.checkPassword(password, u.PasswordHash, err); err != nil {
-			return err
-		}
-		if u.Status != UserActive {
-			return ErrSuspended
-		}
-		now := s.Clock.Now()
-		u.LastLoginAt = &now
-		return s.Store.SaveUser(ctx, u)
-	})
-	return u, err
+	return s.signIn(ctx, tenantID, email, password, nil)
 }
 
 // OpenOAuthSession records an OAuth grant as a session of the user the first time it issues a

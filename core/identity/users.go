@@ -71,16 +71,24 @@ func (s *Service) Register(ctx context.Context, tenantID string, r Registration,
 	return u, ts, err
 }
 
-// Login signs a user of the tenant in.
+// Login signs a user of the tenant in and opens a session.
 func (s *Service) Login(ctx context.Context, tenantID, email, password string, c Client) (User, TokenSet, error) {
+	var ts TokenSet
+	u, err := s.signIn(ctx, tenantID, email, password, func(ctx context.Context, u User) (err error) {
+		ts, err = s.open(ctx, userPrincipal(u), c, UserSessionTTL)
+		return err
+	})
+	return u, ts, err
+}
+
+// signIn checks a tenant user's email and password, throttled per account, refusing suspended
+// users; it records the sign-in and runs then (if any) in the same unit of work.
+func (s *Service) signIn(ctx context.Context, tenantID, email, password string, then func(context.Context, User) error) (User, error) {
 	email = partner.NormalizeEmail(email)
 	if err := s.throttle(ctx, tenantID, email); err != nil {
-		return User{}, TokenSet{}, err
+		return User{}, err
 	}
-	var (
-		u  User
-		ts TokenSet
-	)
+	var u User
 	err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
 		var err error
 		u, err = s.Store.UserByEmail(ctx, email)
@@ -95,10 +103,12 @@ func (s *Service) Login(ctx context.Context, tenantID, email, password string, c
 		if err := s.Store.SaveUser(ctx, u); err != nil {
 			return err
 		}
-		ts, err = s.open(ctx, userPrincipal(u), c, UserSessionTTL)
-		return err
+		if then == nil {
+			return nil
+		}
+		return then(ctx, u)
 	})
-	return u, ts, err
+	return u, err
 }
 
 // Actor is who performs an administrative change, for the audit log.
