@@ -1,0 +1,83 @@
+package tenant
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stvos/stvos/ports"
+)
+
+func TestAPIKeySecrets(t *testing.T) {
+	t.Parallel()
+	prefix, secret, hash := NewAPIKeySecret()
+	require.True(t, strings.HasPrefix(secret, prefix+"_"))
+	got, ok := PrefixOf(secret)
+	require.True(t, ok)
+	require.Equal(t, prefix, got)
+	k := APIKey{Prefix: prefix, Hash: hash}
+	require.True(t, k.Matches(secret))
+	require.False(t, k.Matches(secret+"x"))
+	require.NotContains(t, string(hash), secret)
+	for _, bad := range []string{"", "stv_", "stv_short_x", "sk_aaaaaaaa_b", "stv_aaaaaaaa", "nounderscore"} {
+		_, ok := PrefixOf(bad)
+		require.False(t, ok, bad)
+	}
+	_, other, _ := NewAPIKeySecret()
+	require.NotEqual(t, secret, other)
+}
+
+func TestTenantValidation(t *testing.T) {
+	t.Parallel()
+	cat := fakeCatalog{"payments": {"sandbox"}}
+	cases := []struct {
+		name   string
+		in     NewTenant
+		fields []string
+	}{
+		{"valid", NewTenant{Name: "Acme", Slug: "acme-1", Branding: Branding{PrimaryColor: "#aabbcc", LogoURL: "https://x.test/l.png"}}, nil},
+		{"empty name and bad slug", NewTenant{Name: " ", Slug: "-bad-"}, []string{"name", "slug"}},
+		{"branding", NewTenant{Name: "A", Slug: "a", Branding: Branding{PrimaryColor: "red", LogoURL: "http://insecure.test"}},
+			[]string{"branding.primary_color", "branding.logo_url"}},
+		{"features", NewTenant{Name: "A", Slug: "a", Features: map[string]bool{"Bad Key": true}}, []string{"features.Bad Key"}},
+		{"adapters", NewTenant{Name: "A", Slug: "a", Adapters: map[string]string{"payments": "stripe", "mail": "x"}},
+			[]string{"adapters.payments", "adapters.mail"}},
+		{"rate limit", NewTenant{Name: "A", Slug: "a", RateLimit: RateLimit{RequestsPerMinute: -1, Burst: 10001}},
+			[]string{"rate_limit.requests_per_minute", "rate_limit.burst"}},
+		{"strings", NewTenant{Name: "A", Slug: "a", Strings: map[string]string{"about": "x", "st_ok": strings.Repeat("x", MaxStringLength+1)}},
+			[]string{"strings.about", "strings.st_ok"}},
+	}
+	for _, c := range cases {
+		var v ports.Validation
+		validateName(&v, "name", c.in.Name)
+		v.Check(slugPattern.MatchString(c.in.Slug), "slug", "bad")
+		validateBranding(&v, c.in.Branding)
+		validateFeatures(&v, c.in.Features)
+		validateAdapters(&v, c.in.Adapters, cat)
+		validateRateLimit(&v, c.in.RateLimit)
+		validateStrings(&v, c.in.Strings)
+		err := v.Err()
+		if c.fields == nil {
+			require.NoError(t, err, c.name)
+			continue
+		}
+		require.ErrorIs(t, err, ports.ErrInvalid, c.name)
+		var got []string
+		for _, f := range ports.AsError(err).Fields {
+			got = append(got, f.Field)
+		}
+		require.ElementsMatch(t, c.fields, got, c.name)
+	}
+}
+
+type fakeCatalog map[string][]string
+
+func (f fakeCatalog) Choices(p string) []string { return f[p] }
+func (f fakeCatalog) Ports() []string {
+	var out []string
+	for p := range f {
+		out = append(out, p)
+	}
+	return out
+}
