@@ -39,7 +39,7 @@ func registerAvatar(s *surface.Surface, ids *identity.Service) {
 	huma.Register(s.API, huma.Operation{
 		OperationID: "update-my-avatar", Method: http.MethodPut, Path: "/users/me/avatar", Tags: []string{"users"},
 		Summary: "Update my avatar", Description: "multipart/form-data with one part, file: a JPEG or PNG of at most 5 MB.",
-		MaxBodyBytes: identity.MaxAvatarBytes + 64<<10, Metadata: surface.Permit("self:account:write", surface.UserToken),
+		MaxBodyBytes: identity.MaxAvatarBytes + 64<<10, Metadata: surface.PermitScoped("self:account:write", "profile", surface.UserToken),
 		Errors: []int{http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *AvatarInput) (*UserOutput, error) {
 		f := in.RawBody.Data().File

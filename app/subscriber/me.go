@@ -110,10 +110,10 @@ type SessionIDInput struct {
 }
 
 func registerMe(s *surface.Surface, ids *identity.Service) {
-	self := func(perm string) map[string]any { return surface.Permit(perm, surface.UserToken) }
+	self := func(perm, scope string) map[string]any { return surface.PermitScoped(perm, scope, surface.UserToken) }
 	huma.Register(s.API, huma.Operation{
 		OperationID: "get-my-account", Method: http.MethodGet, Path: "/users/me", Tags: []string{"users"},
-		Summary: "Get my account", Metadata: self("self:account:read"),
+		Summary: "Get my account", Metadata: self("self:account:read", "profile"),
 	}, func(ctx context.Context, _ *struct{}) (*UserOutput, error) {
 		p := surface.PrincipalFrom(ctx)
 		u, err := ids.Me(ctx, p.TenantID, p.Subject)
@@ -124,7 +124,7 @@ func registerMe(s *surface.Surface, ids *identity.Service) {
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "update-my-account", Method: http.MethodPatch, Path: "/users/me", Tags: []string{"users"},
-		Summary: "Update my account", Metadata: self("self:account:write"), Errors: []int{http.StatusUnprocessableEntity},
+		Summary: "Update my account", Metadata: self("self:account:write", "profile"), Errors: []int{http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *UpdateMeInput) (*UserOutput, error) {
 		p := surface.PrincipalFrom(ctx)
 		b := in.Body
@@ -139,7 +139,7 @@ func registerMe(s *surface.Surface, ids *identity.Service) {
 		OperationID: "change-password", Method: http.MethodPut, Path: "/users/me/password", Tags: []string{"users"},
 		Summary:     "Change password",
 		Description: "Every other session is revoked at once; the answer is a fresh token set for this session.",
-		Metadata:    self("self:account:write"), Errors: []int{http.StatusUnprocessableEntity},
+		Metadata:    self("self:account:write", "profile"), Errors: []int{http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *ChangePasswordInput) (*TokenOutput, error) {
 		p := surface.PrincipalFrom(ctx)
 		ts, err := ids.ChangePassword(ctx, p.TenantID, p.Subject, p.SessionID, in.Body.CurrentPassword, in.Body.NewPassword)
@@ -152,7 +152,7 @@ func registerMe(s *surface.Surface, ids *identity.Service) {
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "list-my-sessions", Method: http.MethodGet, Path: "/users/me/sessions", Tags: []string{"users"},
-		Summary: "List my signed-in devices", Metadata: self("self:sessions:read"),
+		Summary: "List my signed-in devices", Metadata: self("self:sessions:read", "devices"),
 	}, func(ctx context.Context, _ *struct{}) (*SessionsOutput, error) {
 		p := surface.PrincipalFrom(ctx)
 		ss, err := ids.Sessions(ctx, p.TenantID, p.Subject)
@@ -170,7 +170,7 @@ func registerMe(s *surface.Surface, ids *identity.Service) {
 	huma.Register(s.API, huma.Operation{
 		OperationID: "revoke-my-session", Method: http.MethodDelete, Path: "/users/me/sessions/{session_id}", Tags: []string{"users"},
 		Summary: "Sign a device out", Description: "Its refresh token and access tokens stop working at once.",
-		DefaultStatus: http.StatusNoContent, Metadata: self("self:sessions:write"), Errors: []int{http.StatusNotFound},
+		DefaultStatus: http.StatusNoContent, Metadata: self("self:sessions:write", "devices"), Errors: []int{http.StatusNotFound},
 	}, func(ctx context.Context, in *SessionIDInput) (*struct{}, error) {
 		p := surface.PrincipalFrom(ctx)
 		return nil, ids.RevokeSession(ctx, p.TenantID, p.Subject, in.SessionID)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -56,6 +57,9 @@ type Access struct {
 	TenantParam string
 	// Login marks sign-in routes, which get the stricter per-address rate limit.
 	Login bool
+	// Scope is the OAuth scope a delegated token (one that carries scopes) must hold to call the
+	// operation. First-party sign-in tokens carry no scopes and are not limited by it.
+	Scope string
 }
 
 // Meta returns operation metadata declaring the access.
@@ -67,6 +71,11 @@ func Public(login bool) map[string]any { return Access{Public: true, Login: logi
 // Permit declares an operation that needs the credentials and the permission.
 func Permit(permission string, creds ...Credential) map[string]any {
 	return Access{Permission: permission, Requires: creds}.Meta()
+}
+
+// PermitScoped is Permit for operations a delegated (OAuth) token may call only with the scope.
+func PermitScoped(permission, scope string, creds ...Credential) map[string]any {
+	return Access{Permission: permission, Requires: creds, Scope: scope}.Meta()
 }
 
 // AccessOf returns the access an operation declares, and whether it declares a valid one.
@@ -114,6 +123,7 @@ type Principal struct {
 	PartnerID string
 	SessionID string
 	Roles     []string
+	Scopes    []string
 	// Tenant is the caller's tenant, resolved and active, when the caller belongs to one.
 	Tenant *tenant.Tenant
 	// APIKeyID is the API key presented, if any.
@@ -178,6 +188,10 @@ func (s *Surface) guard(ctx huma.Context, next func(huma.Context)) {
 		s.fail(ctx, ports.Forbidden("FORBIDDEN", "The credentials do not belong to this client."))
 		return
 	}
+	if acc.Scope != "" && len(p.Scopes) > 0 && !slices.Contains(p.Scopes, acc.Scope) {
+		s.fail(ctx, ports.Forbidden("INSUFFICIENT_SCOPE", "The token was not granted the scope "+acc.Scope+"."))
+		return
+	}
 	obj, act := splitPermission(acc.Permission)
 	ok, err := s.deps.Policy.Allowed(p.Roles, domain, obj, act)
 	if err != nil {
@@ -240,8 +254,8 @@ func (s *Surface) authenticate(ctx huma.Context, acc Access) (Principal, error) 
 			}
 			p.Tenant = &t
 		}
-		p.Kind, p.Subject, p.TenantID, p.PartnerID, p.SessionID, p.Roles =
-			claims.Kind, claims.Subject, claims.TenantID, claims.PartnerID, claims.SessionID, claims.Roles
+		p.Kind, p.Subject, p.TenantID, p.PartnerID, p.SessionID, p.Roles, p.Scopes =
+			claims.Kind, claims.Subject, claims.TenantID, claims.PartnerID, claims.SessionID, claims.Roles, claims.Scopes
 	}
 	return p, nil
 }

@@ -265,6 +265,23 @@ func TestOAuthRevocationAndRefusals(t *testing.T) {
 	res, _ = newBrowser(t).do("POST", base+"/oauth/authorize", form)
 	require.Equal(t, http.StatusForbidden, res.StatusCode)
 
+	// A delegated token acts only within its scopes.
+	narrow := f.authorizeURL(challenge, "S256", url.Values{"scope": {"openid content:read"}})
+	res, html = b.do("GET", narrow, nil)
+	require.Equal(t, http.StatusOK, res.StatusCode, html)
+	nf := formOf(html)
+	nf.Set("email", "viewer@streamco.test")
+	nf.Set("password", demoPassword)
+	res, _ = b.do("POST", base+"/oauth/authorize", nf)
+	loc, _ := url.Parse(res.Header.Get("Location"))
+	status, body = tokenCall(t, base, url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")},
+		"client_id": {f.clientID}, "redirect_uri": {f.redirect}, "code_verifier": {verifier}})
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "openid content:read", body["scope"])
+	scoped := newClient(t, base).with("Authorization", "Bearer "+body["access_token"].(string))
+	scoped.call("GET", "/users/me", nil).flatError(t, http.StatusForbidden, "INSUFFICIENT_SCOPE")
+	scoped.call("GET", "/users/me/sessions", nil).flatError(t, http.StatusForbidden, "INSUFFICIENT_SCOPE")
+
 	// The token endpoint refuses unknown clients and grants.
 	status, body = tokenCall(t, base, url.Values{"grant_type": {"password"}, "client_id": {f.clientID}, "username": {"x"}, "password": {"y"}})
 	require.Equal(t, http.StatusBadRequest, status)
@@ -279,7 +296,7 @@ func TestDeviceAuthorizationGrant(t *testing.T) {
 	f := oauthSetup(t)
 	base := f.srv.URL
 
-	res, err := http.PostForm(base+"/oauth/device/code", url.Values{"client_id": {f.clientID}, "scope": {"openid profile"}})
+	res, err := http.PostForm(base+"/oauth/device/code", url.Values{"client_id": {f.clientID}, "scope": {"openid profile devices"}})
 	require.NoError(t, err)
 	var dc map[string]any
 	require.NoError(t, json.NewDecoder(res.Body).Decode(&dc))
