@@ -78,6 +78,7 @@ type identityParams struct {
 	UnitOfWork  ports.UnitOfWork
 	Store       identity.Store
 	Staff       identity.StaffStore
+	Tenants     identity.TenantStatus
 	Directory   ports.Directory
 	Hasher      ports.PasswordHasher
 	Signer      ports.TokenSigner
@@ -90,7 +91,7 @@ type identityParams struct {
 }
 
 func newIdentity(p identityParams) (*identity.Service, error) {
-	return identity.NewService(identity.Deps{UnitOfWork: p.UnitOfWork, Store: p.Store, Staff: p.Staff, Directory: p.Directory,
+	return identity.NewService(identity.Deps{UnitOfWork: p.UnitOfWork, Store: p.Store, Staff: p.Staff, Tenants: p.Tenants, Directory: p.Directory,
 		Hasher: p.Hasher, Signer: p.Signer, Revocations: p.Revocations, Limiter: p.Limiter, Audit: p.Audit, OAuth: p.OAuth, Blobs: p.Blobs, Clock: p.Clock})
 }
 

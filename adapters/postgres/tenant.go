@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/stvos/stvos/core/identity"
 	"github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/tenant"
 )
@@ -17,6 +18,7 @@ var (
 	_ tenant.Store          = TenantStore{}
 	_ tenant.StringsStore   = TenantStore{}
 	_ partner.TenantChecker = TenantStore{}
+	_ identity.TenantStatus = TenantStore{}
 )
 
 // branding is the JSON form of tenant.Branding in the branding column.
@@ -76,6 +78,17 @@ func (TenantStore) Exists(ctx context.Context, id string) (bool, error) {
 	}
 	var ok bool
 	err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tenants WHERE id = $1)`, id).Scan(&ok)
+	return ok, translate(err, "tenant")
+}
+
+// TenantActive reports whether the tenant is active (false when it is not visible).
+func (TenantStore) TenantActive(ctx context.Context, id string) (bool, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return false, err
+	}
+	var ok bool
+	err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tenants WHERE id = $1 AND status = 'active')`, id).Scan(&ok)
 	return ok, translate(err, "tenant")
 }
 

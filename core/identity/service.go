@@ -27,6 +27,7 @@ type Deps struct {
 	UnitOfWork  ports.UnitOfWork
 	Store       Store
 	Staff       StaffStore
+	Tenants     TenantStatus
 	Directory   ports.Directory
 	Hasher      ports.PasswordHasher
 	Signer      ports.TokenSigner

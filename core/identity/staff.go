@@ -41,7 +41,11 @@ func (s *Service) StaffLogin(ctx context.Context, email, password string, c Clie
 			if err != nil {
 				return err
 			}
-			if p.Status != partner.StatusActive {
+			active, err := s.Tenants.TenantActive(ctx, tenantID)
+			if err != nil {
+				return err
+			}
+			if p.Status != partner.StatusActive || !active {
 				return ErrSuspended
 			}
 			ts, err = s.open(ctx, staffPrincipal(st), c, StaffSessionTTL)

@@ -40,6 +40,11 @@ type StaffStore interface {
 	Get(ctx context.Context, partnerID string) (partner.Partner, error)
 }
 
+// TenantStatus tells whether the tenant of the current unit of work is active.
+type TenantStatus interface {
+	TenantActive(ctx context.Context, tenantID string) (bool, error)
+}
+
 // UserFilter narrows a listing of users; empty fields match everything.
 type UserFilter struct {
 	Query         string

@@ -163,6 +163,16 @@ func TestPartnerStaffSignIn(t *testing.T) {
 		envelopedError(t, http.StatusUnauthorized, "INVALID_REFRESH_TOKEN")
 	newClient(t, srv.URL).with("Authorization", "Bearer "+sub["accessToken"].(string)).call("GET", "/partner-auth/me", nil).
 		envelopedError(t, http.StatusUnauthorized, "INVALID_TOKEN")
+
+	// A suspended client's staff can neither sign in nor use their tokens.
+	r = portal.call("POST", "/partner-auth/login", map[string]string{"email": "owner@two.test", "password": demoPassword})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	two := portal.with("Authorization", "Bearer "+r.JSON["data"].(map[string]any)["accessToken"].(string))
+	require.Equal(t, "Gym Two", two.call("GET", "/partner-auth/me", nil).JSON["data"].(map[string]any)["partner"].(map[string]any)["name"])
+	require.Equal(t, http.StatusOK, op.call("PATCH", "/platform/tenants/"+idA, map[string]any{"status": "suspended"}).Status)
+	portal.call("POST", "/partner-auth/login", map[string]string{"email": "owner@one.test", "password": demoPassword}).
+		envelopedError(t, http.StatusForbidden, "ACCOUNT_SUSPENDED")
+	two.call("GET", "/partner-auth/me", nil).envelopedError(t, http.StatusForbidden, "TENANT_SUSPENDED")
 }
 
 // TestSignInIsThrottledPerAccount guesses one account's password from one address with a
