@@ -23,6 +23,11 @@ const (
 	kindRefresh = "refresh"
 )
 
+// expiryOf names the token whose expiry a record of each kind shares, kept so expired records
+// can be purged.
+var expiryOf = map[string]fosite.TokenType{kindCode: fosite.AuthorizeCode, kindPKCE: fosite.AuthorizeCode,
+	kindOIDC: fosite.AuthorizeCode, kindAccess: fosite.AccessToken, kindRefresh: fosite.RefreshToken}
+
 // storage is fosite's storage on the identity store. Every method runs in the unit of work the
 // HTTP handler opened for the request's tenant.
 type storage struct {
@@ -80,6 +85,9 @@ func (st *storage) put(ctx context.Context, kind, signature string, r fosite.Req
 		RequestedAudience: r.GetRequestedAudience(), GrantedAudience: r.GetGrantedAudience(), Form: form, Session: sess, Active: true}
 	if s := r.GetSession(); s != nil {
 		rec.Subject = s.GetSubject()
+		if exp := s.GetExpiresAt(expiryOf[kind]); !exp.IsZero() {
+			rec.ExpiresAt = &exp
+		}
 	}
 	return st.oauth.PutRecord(ctx, rec)
 }
