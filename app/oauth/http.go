@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -136,4 +135,3 @@ func csrfValid(r *http.Request) bool {
 	return err == nil && c.Value != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostForm.Get("csrf"))) == 1
 }
 
-func isNotFound(err error) bool { return errors.Is(err, ports.ErrNotFound) }
