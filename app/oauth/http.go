@@ -134,4 +134,3 @@ func csrfValid(r *http.Request) bool {
 	c, err := r.Cookie(csrfCookie)
 	return err == nil && c.Value != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostForm.Get("csrf"))) == 1
 }
-
