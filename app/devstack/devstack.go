@@ -26,6 +26,8 @@ type Stack struct {
 	RedisURL string
 	// How says how the stack was provisioned: "docker" or "local".
 	How string
+	// Dir is the folder of a local stack's data.
+	Dir string
 
 	mu    sync.Mutex
 	stops []func() error

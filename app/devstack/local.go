@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -36,6 +38,7 @@ func startLocal(ctx context.Context, opt Options) (*Stack, error) {
 		s.onStop(func() error { return os.RemoveAll(dir) })
 	}
 	dir, _ = filepath.Abs(dir)
+	s.Dir = dir
 	cred, err := runAs()
 	if err != nil {
 		return nil, err
@@ -88,12 +91,13 @@ func startLocal(ctx context.Context, opt Options) (*Stack, error) {
 }
 
 // spawn starts a server process in its own process group and stops it with SIGINT (PostgreSQL's
-// fast shutdown; Redis exits too), then SIGKILL after ten seconds.
+// fast shutdown; Redis exits too), then SIGKILL after ten seconds. If this process dies without
+// stopping it (a test binary that panics, a dev server killed hard), the kernel kills it too.
 func (s *Stack) spawn(opt Options, cred *syscall.Credential, bin string, args ...string) error {
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = opt.Log, opt.Log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: cred}
-	if err := cmd.Start(); err != nil {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: cred, Pdeathsig: syscall.SIGKILL}
+	if err := startFromSpawner(cmd); err != nil {
 		return fmt.Errorf("start %s: %w", filepath.Base(bin), err)
 	}
 	done := make(chan struct{})
@@ -109,6 +113,35 @@ func (s *Stack) spawn(opt Options, cred *syscall.Credential, bin string, args ..
 		return nil
 	})
 	return nil
+}
+
+// The parent-death signal fires when the thread that started the child exits, not the process;
+// Go moves goroutines between threads and ends threads. So children are started from one
+// goroutine locked to its thread for the life of the process: the signal fires only when the
+// process dies.
+var (
+	spawnOnce sync.Once
+	spawnReqs chan spawnReq
+)
+
+type spawnReq struct {
+	cmd  *exec.Cmd
+	done chan error
+}
+
+func startFromSpawner(cmd *exec.Cmd) error {
+	spawnOnce.Do(func() {
+		spawnReqs = make(chan spawnReq)
+		go func() {
+			runtime.LockOSThread() // never unlocked: this thread lives as long as the process
+			for r := range spawnReqs {
+				r.done <- r.cmd.Start()
+			}
+		}()
+	})
+	r := spawnReq{cmd: cmd, done: make(chan error, 1)}
+	spawnReqs <- r
+	return <-r.done
 }
 
 // runAs returns the credential to run PostgreSQL with: PostgreSQL refuses to run as root, so as
