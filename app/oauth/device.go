@@ -138,6 +138,9 @@ func (s *Server) deviceVerification(w http.ResponseWriter, r *http.Request) {
 		render(w, http.StatusOK, ask)
 		return
 	}
+	if !s.allow(w, r, "addr", s.limits.PerAddress) { // code lookups: no guessing at speed
+		return
+	}
 	code := normalizeUserCode(raw)
 	var tenantID string
 	err := s.uow.Do(r.Context(), ports.PlatformScope(), func(ctx context.Context) (err error) {
