@@ -14,6 +14,7 @@ import (
 	"github.com/stvos/stvos/adapters/jwt"
 	"github.com/stvos/stvos/adapters/postgres"
 	"github.com/stvos/stvos/adapters/redis"
+	"github.com/stvos/stvos/adapters/river"
 	"github.com/stvos/stvos/app/enterprise"
 	"github.com/stvos/stvos/app/mobile"
 	"github.com/stvos/stvos/app/oauth"
@@ -59,8 +60,10 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 			redis.Config{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix},
 			jwt.Config{Issuer: cfg.PublicURL, KeyPEM: cfg.SigningKeyPEM},
 			blobfs.Config{Dir: cfg.BlobDir},
+			river.Config{Migrate: cfg.Migrate, URL: cfg.DatabaseURL},
 		),
-		postgres.Module, redis.Module, argon2.Module, jwt.Module, blobfs.Module,
+		postgres.Module, redis.Module, argon2.Module, jwt.Module, blobfs.Module, river.Module,
+		fx.Provide(fx.Annotate(newMaintenance, fx.As(new(river.Maintenance)))),
 		Core,
 		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),
 		Surfaces,
@@ -112,4 +115,8 @@ func fxLogger(log *slog.Logger, level slog.Level) fxevent.Logger {
 		return fxevent.NopLogger
 	}
 	return &fxevent.SlogLogger{Logger: log.With("component", "fx")}
+}
+
+func newMaintenance(t *tenant.Service, ids *identity.Service, purge identity.PurgeStore, log *slog.Logger) *maintenance {
+	return &maintenance{tenants: t, ids: ids, purge: purge, log: log}
 }

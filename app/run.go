@@ -9,6 +9,7 @@ import (
 	"github.com/stvos/stvos/adapters/argon2"
 	"github.com/stvos/stvos/adapters/jwt"
 	"github.com/stvos/stvos/adapters/postgres"
+	"github.com/stvos/stvos/adapters/river"
 	"github.com/stvos/stvos/core/identity"
 	"github.com/stvos/stvos/ports"
 )
@@ -44,8 +45,14 @@ func RunWith(ctx context.Context, cfg Config, log *slog.Logger, ready func(conte
 	return readyErr
 }
 
-// Migrate applies pending migrations.
-func Migrate(ctx context.Context, url string) ([]int64, error) { return postgres.Migrate(ctx, url) }
+// Migrate applies pending migrations: the platform's, then the job queue's.
+func Migrate(ctx context.Context, url string) ([]int64, error) {
+	applied, err := postgres.Migrate(ctx, url)
+	if err != nil {
+		return applied, err
+	}
+	return applied, river.Migrate(ctx, url)
+}
 
 // MigrationStatus lists migrations.
 func MigrationStatus(ctx context.Context, url string) ([]postgres.MigrationStatus, error) {
@@ -61,7 +68,7 @@ type BootstrapResult struct {
 
 // Bootstrap creates the first superadmin, migrating first so it works on an empty database.
 func Bootstrap(ctx context.Context, url, email, password, name string) (BootstrapResult, error) {
-	if _, err := postgres.Migrate(ctx, url); err != nil {
+	if _, err := Migrate(ctx, url); err != nil {
 		return BootstrapResult{}, err
 	}
 	pool, err := postgres.Connect(ctx, url)

@@ -44,6 +44,8 @@ type UnitOfWork interface {
 type Directory interface {
 	Register(ctx context.Context, kind, key, tenantID string) error
 	Lookup(ctx context.Context, kind, key string) (tenantID string, err error)
+	// Unregister removes an entry of the current tenant; a missing entry is not an error.
+	Unregister(ctx context.Context, kind, key string) error
 }
 
 // Directory kinds.

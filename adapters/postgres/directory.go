@@ -31,3 +31,13 @@ func (Directory) Lookup(ctx context.Context, kind, key string) (string, error) {
 	err = tx.QueryRow(ctx, `SELECT tenant_id FROM directory WHERE kind = $1 AND key = $2`, kind, key).Scan(&tenantID)
 	return tenantID, translate(err, kind)
 }
+
+// Unregister removes an entry of the current tenant.
+func (Directory) Unregister(ctx context.Context, kind, key string) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM directory WHERE kind = $1 AND key = $2 AND tenant_id = app_tenant_id()`, kind, key)
+	return translate(err, kind)
+}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,7 +13,10 @@ import (
 // OAuthStore implements identity.OAuthStore.
 type OAuthStore struct{}
 
-var _ identity.OAuthStore = OAuthStore{}
+var (
+	_ identity.OAuthStore = OAuthStore{}
+	_ identity.PurgeStore = OAuthStore{}
+)
 
 const oauthClientColumns = `tenant_id, id, name, redirect_uris, scopes, created_at`
 
@@ -187,4 +191,32 @@ func (s *OAuthSecrets) OAuthSecret(ctx context.Context, fresh []byte) ([]byte, e
 		return translate(tx.QueryRow(ctx, `SELECT secret FROM oauth_secrets WHERE id = 1`).Scan(&secret), "oauth secret")
 	})
 	return secret, err
+}
+
+// PurgeOAuth removes the current tenant's expired records and device codes.
+func (OAuthStore) PurgeOAuth(ctx context.Context, before time.Time) (int, []string, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	tag, err := tx.Exec(ctx, `DELETE FROM oauth_requests WHERE tenant_id = app_tenant_id() AND expires_at < $1`, before)
+	if err != nil {
+		return 0, nil, translate(err, "oauth record")
+	}
+	rows, err := tx.Query(ctx, `DELETE FROM oauth_device_codes WHERE tenant_id = app_tenant_id() AND expires_at < $1 RETURNING user_code`, before)
+	if err != nil {
+		return 0, nil, translate(err, "device code")
+	}
+	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return int(tag.RowsAffected()), codes, translate(err, "device code")
+}
+
+// PurgeSessions removes the current tenant's sessions that ended before the time.
+func (OAuthStore) PurgeSessions(ctx context.Context, before time.Time) (int, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tag, err := tx.Exec(ctx, `DELETE FROM sessions WHERE tenant_id = app_tenant_id() AND (expires_at < $1 OR revoked_at < $1)`, before)
+	return int(tag.RowsAffected()), translate(err, "session")
 }

@@ -21,9 +21,6 @@ import (
 // deviceGrant is the grant type of RFC 8628.
 const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 
-// DirectoryDeviceCode finds the tenant of a user code typed on the verification page.
-const DirectoryDeviceCode = "device_user_code"
-
 // pollInterval is how often a device may poll the token endpoint.
 const pollInterval = 5 * time.Second
 
@@ -102,7 +99,7 @@ func (s *Server) deviceAuthorization(w http.ResponseWriter, r *http.Request) {
 			Status: "pending", ExpiresAt: now.Add(deviceCodeTTL), CreatedAt: now}
 		for attempt := 0; ; attempt++ {
 			d.UserCode = newUserCode()
-			err = s.ids.Directory.Register(ctx, DirectoryDeviceCode, d.UserCode, t.ID)
+			err = s.ids.Directory.Register(ctx, identity.DirectoryDeviceCode, d.UserCode, t.ID)
 			if err == nil || !errors.Is(err, ports.ErrConflict) || attempt == 3 {
 				break
 			}
@@ -144,7 +141,7 @@ func (s *Server) deviceVerification(w http.ResponseWriter, r *http.Request) {
 	code := normalizeUserCode(raw)
 	var tenantID string
 	err := s.uow.Do(r.Context(), ports.PlatformScope(), func(ctx context.Context) (err error) {
-		tenantID, err = s.ids.Directory.Lookup(ctx, DirectoryDeviceCode, code)
+		tenantID, err = s.ids.Directory.Lookup(ctx, identity.DirectoryDeviceCode, code)
 		return err
 	})
 	if code == "" || err != nil {

@@ -17,8 +17,12 @@ import (
 // them.
 var Scopes = []string{"openid", "profile", "content:read", "subscription:read", "watchlist", "devices", "drm"}
 
-// DirectoryOAuthClient is the directory kind that finds an OAuth client's tenant by client_id.
-const DirectoryOAuthClient = "oauth_client"
+// Directory kinds of the OAuth server: a client's tenant by client_id, and a device
+// authorization's tenant by the user code a person types on the verification page.
+const (
+	DirectoryOAuthClient = "oauth_client"
+	DirectoryDeviceCode  = "device_user_code"
+)
 
 // OAuthClient is a tenant's OAuth 2.0 public client (a mobile, TV or web app): no secret, PKCE
 // required, redirect URIs matched exactly.
@@ -194,4 +198,52 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// PurgeStore removes what has expired long enough to matter to nobody, in the tenant's unit of
+// work. Each method returns how many rows it removed.
+type PurgeStore interface {
+	// PurgeOAuth removes codes and tokens that expired before the time, and device codes that
+	// expired before it, returning the user codes of the removed device codes.
+	PurgeOAuth(ctx context.Context, before time.Time) (records int, userCodes []string, err error)
+	// PurgeSessions removes sessions that expired or were revoked before the time.
+	PurgeSessions(ctx context.Context, before time.Time) (int, error)
+}
+
+// Retention of expired rows: long enough to answer "what happened" after an incident.
+const (
+	OAuthRetention   = 24 * time.Hour
+	SessionRetention = 30 * 24 * time.Hour
+)
+
+// Purged counts what a purge removed.
+type Purged struct {
+	OAuthRecords int
+	DeviceCodes  int
+	Sessions     int
+}
+
+// PurgeExpired removes a tenant's expired OAuth codes and tokens, device codes (and their
+// directory entries) and old sessions, in one unit of work.
+func (s *Service) PurgeExpired(ctx context.Context, tenantID string, store PurgeStore) (Purged, error) {
+	var p Purged
+	now := s.Clock.Now()
+	err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
+		var (
+			codes []string
+			err   error
+		)
+		if p.OAuthRecords, codes, err = store.PurgeOAuth(ctx, now.Add(-OAuthRetention)); err != nil {
+			return err
+		}
+		for _, c := range codes {
+			if err := s.Directory.Unregister(ctx, DirectoryDeviceCode, c); err != nil {
+				return err
+			}
+		}
+		p.DeviceCodes = len(codes)
+		p.Sessions, err = store.PurgeSessions(ctx, now.Add(-SessionRetention))
+		return err
+	})
+	return p, err
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/stvos/stvos/adapters/jwt"
-	"github.com/stvos/stvos/adapters/postgres"
+	"github.com/stvos/stvos/app"
 	"github.com/stvos/stvos/app/devstack"
 )
 
@@ -72,7 +72,7 @@ func provision() *services {
 			shared.err = err
 			return
 		}
-		if _, err := postgres.Migrate(ctx, withDatabase(shared.adminURL, shared.template)); err != nil {
+		if _, err := app.Migrate(ctx, withDatabase(shared.adminURL, shared.template)); err != nil {
 			shared.err = fmt.Errorf("migrate template: %w", err)
 		}
 	})
