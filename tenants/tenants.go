@@ -5,6 +5,7 @@ package tenants
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"time"
 
@@ -96,7 +97,7 @@ var ErrUnknownTenant = ports.Unauthenticated("INVALID_TOKEN", "The token's clien
 func (r *Resolver) ByID(ctx context.Context, id string) (tenant.Tenant, error) {
 	t, err := r.tenants.Get(ctx, id)
 	if err != nil {
-		if ports.AsError(err) != nil && ports.AsError(err).Kind == ports.ErrNotFound {
+		if errors.Is(err, ports.ErrNotFound) {
 			return tenant.Tenant{}, ErrUnknownTenant
 		}
 		return tenant.Tenant{}, err
