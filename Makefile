@@ -3,7 +3,7 @@ GO        ?= go
 PKGS      ?= ./...
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: run test lint bench deps build
+.PHONY: run test lint bench bench-http deps build
 
 ## run: provision PostgreSQL and Redis, seed a demo client, and serve (stvos dev)
 run: deps
@@ -24,6 +24,11 @@ lint:
 ## bench: benchmarks (no tests), against real PostgreSQL and Redis
 bench: deps
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+## bench-http: the request path against PostgreSQL's own speed in the same run (pgbench ceiling,
+## load on GET /app/strings and GET /users/me through a separate `stvos serve`, and the ratio)
+bench-http: deps
+	$(GO) run ./test/bench/httpbench $(BENCH_HTTP_FLAGS)
 
 ## build: the binary in bin/stvos
 build:

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"os"
@@ -44,6 +45,7 @@ var Core = fx.Module("core",
 		newIdentity,
 		audit.NewService,
 		tenants.NewResolver,
+		newKeyUses,
 	),
 )
 
@@ -98,10 +100,20 @@ func newIdentity(p identityParams) (*identity.Service, error) {
 		Hasher: p.Hasher, Signer: p.Signer, Revocations: p.Revocations, Limiter: p.Limiter, Audit: p.Audit, OAuth: p.OAuth, Blobs: p.Blobs, Clock: p.Clock})
 }
 
-func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, l ports.RateLimiter,
-	rv ports.Revocations, p *policies.Enforcer) surface.Deps {
-	return surface.Deps{Resolver: r, Signer: s, Limiter: l, Revocations: rv, Limits: cfg.Limits, Policy: p, Log: log, Version: Version,
+func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, a ports.Admission,
+	clock ports.Clock, p *policies.Enforcer) surface.Deps {
+	return surface.Deps{Resolver: r, Signer: s, Admission: a, Clock: clock, Limits: cfg.Limits, Policy: p, Log: log, Version: Version,
 		PublicURL: cfg.PublicURL}
+}
+
+// newKeyUses records API key uses in batches for as long as the application runs.
+func newKeyUses(lc fx.Lifecycle, cfg Config, t *tenant.Service, log *slog.Logger) *tenants.KeyUses {
+	u := tenants.NewKeyUses(t, log)
+	lc.Append(fx.Hook{
+		OnStart: func(context.Context) error { u.Start(cfg.KeyUseInterval); return nil },
+		OnStop:  func(ctx context.Context) error { u.Stop(ctx); return nil },
+	})
+	return u
 }
 
 // NewLogger returns the JSON logger at the configured level.

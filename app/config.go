@@ -31,6 +31,7 @@ type Config struct {
 	Migrate         bool
 	TrustProxy      bool
 	ShutdownTimeout time.Duration
+	KeyUseInterval  time.Duration
 	Limits          tenants.Limits
 }
 
@@ -52,6 +53,7 @@ var Settings = []Setting{
 	{"STVOS_MIGRATE", "migrate", "false", "apply pending migrations on start"},
 	{"STVOS_TRUST_PROXY", "trust-proxy", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)"},
 	{"STVOS_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish on shutdown"},
+	{"STVOS_KEY_USE_INTERVAL", "key-use-interval", "1m", "how often the last use of API keys is written (requests never write it themselves)"},
 	{"STVOS_RATE_PER_ADDRESS", "rate-per-address", "1200", "requests per minute per source address"},
 	{"STVOS_RATE_LOGIN", "rate-login", "10", "sign-in attempts per minute per source address"},
 	{"STVOS_RATE_PER_CREDENTIAL", "rate-per-credential", "600", "requests per minute per API key or token subject, unless the tenant sets its own"},
@@ -99,6 +101,9 @@ func ParseConfig(get func(env string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("STVOS_SHUTDOWN_TIMEOUT: %w", err))
 	}
 	c.ShutdownTimeout = d
+	if c.KeyUseInterval, err = time.ParseDuration(get("STVOS_KEY_USE_INTERVAL")); err != nil || c.KeyUseInterval <= 0 {
+		errs = append(errs, errors.New("STVOS_KEY_USE_INTERVAL: want a positive duration such as 1m"))
+	}
 	perMinute := func(env string, l *ports.Limit) {
 		n, err := strconv.Atoi(get(env))
 		if err != nil || n < 0 {

@@ -4,8 +4,6 @@
 package tenants
 
 import (
-	"context"
-	"errors"
 	"sort"
 	"time"
 
@@ -75,35 +73,4 @@ func (l Limits) CredentialLimit(t tenant.Tenant) ports.Limit {
 		out.Burst = t.RateLimit.Burst
 	}
 	return out
-}
-
-// Resolver finds and checks the tenant of a request.
-type Resolver struct {
-	tenants *tenant.Service
-}
-
-// NewResolver returns a resolver over the tenant use cases.
-func NewResolver(tenants *tenant.Service) *Resolver { return &Resolver{tenants: tenants} }
-
-// ByAPIKey resolves a presented API key; see tenant.Service.Resolve for its errors.
-func (r *Resolver) ByAPIKey(ctx context.Context, key string) (tenant.Tenant, tenant.APIKey, error) {
-	return r.tenants.Resolve(ctx, key)
-}
-
-// ErrUnknownTenant answers a token whose tenant no longer exists.
-var ErrUnknownTenant = ports.Unauthenticated("INVALID_TOKEN", "The token's client does not exist.")
-
-// ByID returns the active tenant named by a token's claims.
-func (r *Resolver) ByID(ctx context.Context, id string) (tenant.Tenant, error) {
-	t, err := r.tenants.Get(ctx, id)
-	if err != nil {
-		if errors.Is(err, ports.ErrNotFound) {
-			return tenant.Tenant{}, ErrUnknownTenant
-		}
-		return tenant.Tenant{}, err
-	}
-	if !t.Active() {
-		return tenant.Tenant{}, tenant.ErrTenantSuspended
-	}
-	return t, nil
 }

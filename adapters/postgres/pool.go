@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,6 +24,11 @@ func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 		_, err := c.Exec(ctx, "SET ROLE "+AppRole)
 		return err
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgxpool's default (the number of CPUs, at least 4) leaves requests queueing for a
+		// connection while others wait on the network; a few per CPU keep the CPUs busy.
+		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
 	}
 	if cfg.MaxConnIdleTime == 0 || cfg.MaxConnIdleTime > 5*time.Minute {
 		cfg.MaxConnIdleTime = 5 * time.Minute

@@ -30,9 +30,14 @@ func setup(t *testing.T) bundle {
 	t.Cleanup(pool.Close)
 	uow := postgres.NewUnitOfWork(pool)
 	svc := tenant.NewService(uow, postgres.TenantStore{}, postgres.Directory{}, postgres.TenantStore{},
-		tenantsCatalog{}, ports.SystemClock{})
+		tenantsCatalog{}, ports.SystemClock{}, &changes{})
 	return bundle{pool: pool, uow: uow, svc: svc}
 }
+
+// changes counts announcements; this process keeps no caches to invalidate.
+type changes struct{ n int }
+
+func (c *changes) Changed(context.Context, string) { c.n++ }
 
 type tenantsCatalog struct{}
 

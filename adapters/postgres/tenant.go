@@ -190,14 +190,14 @@ func (TenantStore) KeyByPrefix(ctx context.Context, prefix string) (tenant.APIKe
 	return k, translate(err, "api key")
 }
 
-// TouchKey records a use of the key at most once a minute, to spare a write per request.
-func (TenantStore) TouchKey(ctx context.Context, tenantID, keyID string) error {
+// TouchKey records a use of the key unless a later one is recorded.
+func (TenantStore) TouchKey(ctx context.Context, tenantID, keyID string, at time.Time) error {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND id = $2
-		AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, tenantID, keyID)
+	_, err = tx.Exec(ctx, `UPDATE api_keys SET last_used_at = $3 WHERE tenant_id = $1 AND id = $2
+		AND (last_used_at IS NULL OR last_used_at < $3)`, tenantID, keyID, at)
 	return translate(err, "api key")
 }
 

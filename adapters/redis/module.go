@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"log/slog"
 
 	goredis "github.com/redis/go-redis/v9"
 	"go.uber.org/fx"
@@ -16,12 +17,15 @@ type Config struct {
 	Prefix string
 }
 
-// Module provides the client and the rate limiter.
+// Module provides the client, the checker (rate limits, admission, change announcements) and the
+// revocation list.
 var Module = fx.Module("redis",
 	fx.Provide(
 		newClient,
-		fx.Annotate(func(c *goredis.Client, cfg Config) *RateLimiter { return NewRateLimiter(c, cfg.Prefix) },
-			fx.As(new(ports.RateLimiter))),
+		func(c *goredis.Client, cfg Config, log *slog.Logger) *Checker { return NewChecker(c, cfg.Prefix, log) },
+		func(c *Checker) ports.RateLimiter { return c },
+		func(c *Checker) ports.Admission { return c },
+		func(c *Checker) ports.Changes { return c },
 		fx.Annotate(func(c *goredis.Client, cfg Config) *Revocations { return NewRevocations(c, cfg.Prefix) },
 			fx.As(new(ports.Revocations))),
 	),

@@ -1,6 +1,8 @@
-// Package redis implements the rate-limit port (and later stream slots) on Redis with go-redis.
-// Limits use the generic cell rate algorithm of redis_rate, one atomic script per check, so any
-// number of server processes sharing the Redis enforce one limit together.
+// Package redis implements, on Redis with go-redis, what every server process must share at once:
+// rate limits (the generic cell rate algorithm in one atomic script, check.lua), the revocation
+// list of sessions, and the change generations that tell each process its caches of a tenant are
+// stale. The request path asks all of these in one round trip (Checker.Admit). Keys carry a
+// {hash tag} so a Redis Cluster keeps what one script touches in one slot.
 package redis
 
 import (
@@ -8,10 +10,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	goredis "github.com/redis/go-redis/v9"
-
-	"github.com/stvos/stvos/ports"
 )
 
 // Connect opens a client for the URL (redis://host:port/db or unix://path) and checks it answers.
@@ -28,38 +27,4 @@ func Connect(ctx context.Context, url string) (*goredis.Client, error) {
 		return nil, fmt.Errorf("redis: connect: %w", err)
 	}
 	return c, nil
-}
-
-// RateLimiter implements ports.RateLimiter.
-type RateLimiter struct {
-	limiter *redis_rate.Limiter
-	prefix  string
-}
-
-var _ ports.RateLimiter = (*RateLimiter)(nil)
-
-// NewRateLimiter returns a limiter whose keys all start with prefix (so tests, or two
-// deployments sharing a Redis, stay apart).
-func NewRateLimiter(c goredis.UniversalClient, prefix string) *RateLimiter {
-	return &RateLimiter{limiter: redis_rate.NewLimiter(c), prefix: prefix}
-}
-
-// Allow counts one event against key.
-func (l *RateLimiter) Allow(ctx context.Context, key string, limit ports.Limit) (ports.Decision, error) {
-	if limit.IsZero() {
-		return ports.Decision{Allowed: true, Limit: limit, Remaining: -1}, nil
-	}
-	burst := limit.Burst
-	if burst <= 0 {
-		burst = limit.Rate
-	}
-	res, err := l.limiter.Allow(ctx, l.prefix+key, redis_rate.Limit{Rate: limit.Rate, Burst: burst, Period: limit.Period})
-	if err != nil {
-		return ports.Decision{}, fmt.Errorf("redis: rate limit: %w", err)
-	}
-	d := ports.Decision{Allowed: res.Allowed > 0, Limit: limit, Remaining: res.Remaining, ResetAfter: res.ResetAfter}
-	if !d.Allowed {
-		d.RetryAfter = res.RetryAfter
-	}
-	return d, nil
 }

@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -20,6 +21,35 @@ func TestRateLimiterContract(t *testing.T) {
 		c, err := redis.Connect(context.Background(), url)
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = c.Close() })
-		return redis.NewRateLimiter(c, prefix)
+		return redis.NewChecker(c, prefix, nil)
 	})
+}
+
+func TestAdmissionContract(t *testing.T) {
+	contract.Admission(t, func(t *testing.T) (contract.AdmissionStore, ports.Revocations) {
+		url, prefix := harness.Redis(t)
+		c, err := redis.Connect(context.Background(), url)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		return redis.NewChecker(c, prefix, nil), redis.NewRevocations(c, prefix)
+	})
+}
+
+// TestScriptReloadsAfterFlush shows that a Redis that forgot the check script (a restart, a
+// SCRIPT FLUSH) is sent the script's text once and answers as before.
+func TestScriptReloadsAfterFlush(t *testing.T) {
+	url, prefix := harness.Redis(t)
+	ctx := context.Background()
+	c, err := redis.Connect(ctx, url)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	chk := redis.NewChecker(c, prefix, nil)
+	lim := ports.Limit{Rate: 10, Burst: 10, Period: time.Minute}
+	d, err := chk.Allow(ctx, "rl:{t}:k", lim)
+	require.NoError(t, err)
+	require.Equal(t, 9, d.Remaining)
+	require.NoError(t, c.ScriptFlush(ctx).Err())
+	d, err = chk.Allow(ctx, "rl:{t}:k", lim)
+	require.NoError(t, err)
+	require.Equal(t, 8, d.Remaining, "the event is counted exactly once")
 }

@@ -23,7 +23,10 @@ func NewRevocations(c goredis.UniversalClient, prefix string) *Revocations {
 	return &Revocations{c: c, prefix: prefix}
 }
 
-func (r *Revocations) key(sessionID string) string { return r.prefix + "revoked:{" + sessionID + "}" }
+func (r *Revocations) key(sessionID string) string { return revokedKey(r.prefix, sessionID) }
+
+// revokedKey is the key that marks a session revoked; admission checks read it too.
+func revokedKey(prefix, sessionID string) string { return prefix + "revoked:{" + sessionID + "}" }
 
 // Revoke marks the sessions revoked for ttl.
 func (r *Revocations) Revoke(ctx context.Context, sessionIDs []string, ttl time.Duration) error {

@@ -5,15 +5,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/stvos/stvos/core/identity"
 	"github.com/stvos/stvos/core/tenant"
-	"github.com/stvos/stvos/ports"
 )
 
 const (
@@ -57,8 +54,10 @@ type Access struct {
 	TenantParam string
 	// Login marks sign-in routes, which get the stricter per-address rate limit.
 	Login bool
-	// Scope is the OAuth scope a delegated token (one that carries scopes) must hold to call the
-	// operation. First-party sign-in tokens carry no scopes and are not limited by it.
+	// Scope is the OAuth scope a delegated token (one issued to an OAuth client) must hold to
+	// call the operation. An operation without a scope refuses every delegated token, so admin
+	// operations stay out of third-party apps' reach. First-party sign-in tokens are not limited
+	// by it.
 	Scope string
 }
 
@@ -128,7 +127,14 @@ type Principal struct {
 	Tenant *tenant.Tenant
 	// APIKeyID is the API key presented, if any.
 	APIKeyID string
+	// ClientID is the OAuth client a delegated token was issued to.
+	ClientID string
 }
+
+// Delegated reports whether the caller acts through a token issued to an OAuth client (a
+// third-party app) rather than a first-party sign-in. A token that carries scopes is delegated
+// even without a client id: only OAuth grants carry scopes.
+func (p Principal) Delegated() bool { return p.ClientID != "" || len(p.Scopes) > 0 }
 
 type principalKey struct{}
 
@@ -136,164 +142,6 @@ type principalKey struct{}
 func PrincipalFrom(ctx context.Context) Principal {
 	p, _ := ctx.Value(principalKey{}).(Principal)
 	return p
-}
-
-// guard runs before every operation: per-address rate limit, authentication, per-credential rate
-// limit with the tenant's own limits, then authorization against the policy in the operation's
-// domain. Anything missing fails closed.
-func (s *Surface) guard(ctx huma.Context, next func(huma.Context)) {
-	acc, err := AccessOf(ctx.Operation())
-	if err != nil {
-		s.fail(ctx, fmt.Errorf("surface: %w", err))
-		return
-	}
-	addrLimit := s.deps.Limits.PerAddress
-	addrClass := "addr"
-	if acc.Login {
-		addrLimit, addrClass = s.deps.Limits.Login, "login"
-	}
-	if !s.allow(ctx, "rl:"+addrClass+":{"+clientAddr(ctx)+"}", addrLimit) {
-		return
-	}
-	if acc.Public {
-		next(ctx)
-		return
-	}
-	p, err := s.authenticate(ctx, acc)
-	if err != nil {
-		s.fail(ctx, err)
-		return
-	}
-	info := infoFrom(ctx.Context())
-	info.TenantID, info.Subject = p.TenantID, p.Subject
-	if p.Tenant != nil {
-		subject := "key:" + p.APIKeyID
-		if p.Subject != "" {
-			subject = "sub:" + p.Subject
-		}
-		if !s.allow(ctx, "rl:{"+p.TenantID+"}:"+subject, s.deps.Limits.CredentialLimit(*p.Tenant)) {
-			return
-		}
-	} else if !s.allow(ctx, "rl:{platform}:sub:"+p.Subject, s.deps.Limits.PerCredential) {
-		return
-	}
-	domain := p.TenantID
-	if acc.TenantParam != "" {
-		domain = ctx.Param(acc.TenantParam)
-	}
-	if domain == "" {
-		domain = "platform"
-	}
-	if p.TenantID != "" && domain != p.TenantID {
-		s.fail(ctx, ports.Forbidden("FORBIDDEN", "The credentials do not belong to this client."))
-		return
-	}
-	if acc.Scope != "" && len(p.Scopes) > 0 && !slices.Contains(p.Scopes, acc.Scope) {
-		s.fail(ctx, ports.Forbidden("INSUFFICIENT_SCOPE", "The token was not granted the scope "+acc.Scope+"."))
-		return
-	}
-	obj, act := splitPermission(acc.Permission)
-	ok, err := s.deps.Policy.Allowed(p.Roles, domain, obj, act)
-	if err != nil {
-		s.fail(ctx, err)
-		return
-	}
-	if !ok {
-		s.fail(ctx, ports.Forbidden("FORBIDDEN", "The caller may not do this."))
-		return
-	}
-	next(huma.WithValue(ctx, principalKey{}, p))
-}
-
-func (s *Surface) authenticate(ctx huma.Context, acc Access) (Principal, error) {
-	var p Principal
-	for _, c := range acc.Requires {
-		if c == APIKey {
-			key := ctx.Header("X-API-Key")
-			if key == "" {
-				return p, tenant.ErrBadAPIKey
-			}
-			t, k, err := s.deps.Resolver.ByAPIKey(ctx.Context(), key)
-			if err != nil {
-				return p, err
-			}
-			if p.TenantID != "" && p.TenantID != t.ID {
-				return p, errTenantMismatch
-			}
-			p.TenantID, p.Tenant, p.APIKeyID = t.ID, &t, k.ID
-			if len(p.Roles) == 0 {
-				p.Roles = []string{"client"}
-			}
-			continue
-		}
-		tk, ok := tokenKinds[c]
-		if !ok {
-			return p, fmt.Errorf("surface: unknown credential %q", c)
-		}
-		claims, err := s.bearer(ctx, tk.audience)
-		if err != nil {
-			return p, err
-		}
-		if claims.Kind != tk.kind {
-			return p, ports.Forbidden("FORBIDDEN", "These credentials may not call this operation.")
-		}
-		revoked, err := s.deps.Revocations.Revoked(ctx.Context(), claims.SessionID)
-		if err != nil {
-			return p, err
-		}
-		if revoked {
-			return p, ports.Unauthenticated("SESSION_REVOKED", "The session of this token has ended; sign in again.")
-		}
-		if p.TenantID != "" && p.TenantID != claims.TenantID {
-			return p, errTenantMismatch
-		}
-		if claims.TenantID != "" && p.Tenant == nil {
-			t, err := s.deps.Resolver.ByID(ctx.Context(), claims.TenantID)
-			if err != nil {
-				return p, err
-			}
-			p.Tenant = &t
-		}
-		p.Kind, p.Subject, p.TenantID, p.PartnerID, p.SessionID, p.Roles, p.Scopes =
-			claims.Kind, claims.Subject, claims.TenantID, claims.PartnerID, claims.SessionID, claims.Roles, claims.Scopes
-	}
-	return p, nil
-}
-
-var errTenantMismatch = ports.Forbidden("TENANT_MISMATCH", "The token and the API key belong to different clients.")
-
-func (s *Surface) bearer(ctx huma.Context, audience string) (ports.Claims, error) {
-	h := ctx.Header("Authorization")
-	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return ports.Claims{}, ports.Unauthenticated("UNAUTHORIZED", "An Authorization: Bearer token is required.")
-	}
-	return s.deps.Signer.Verify(ctx.Context(), strings.TrimSpace(tok), audience)
-}
-
-// allow counts the request against a limit, sets the RateLimit headers, and answers 429 itself
-// when the limit is spent. It fails open when Redis is unreachable: an outage of the limiter
-// must not take every surface down; the error is logged.
-func (s *Surface) allow(ctx huma.Context, key string, l ports.Limit) bool {
-	d, err := s.deps.Limiter.Allow(ctx.Context(), key, l)
-	if err != nil {
-		logger(s).ErrorContext(ctx.Context(), "rate limiter unavailable", "error", err.Error(),
-			"request_id", infoFrom(ctx.Context()).RequestID)
-		return true
-	}
-	if d.Limit.IsZero() {
-		return true
-	}
-	ctx.SetHeader("RateLimit-Limit", strconv.Itoa(d.Limit.Burst))
-	ctx.SetHeader("RateLimit-Remaining", strconv.Itoa(max(d.Remaining, 0)))
-	ctx.SetHeader("RateLimit-Reset", strconv.Itoa(ceilSeconds(d.ResetAfter.Seconds())))
-	if d.Allowed {
-		return true
-	}
-	retry := ceilSeconds(d.RetryAfter.Seconds())
-	s.fail(ctx, &ports.Error{Kind: ports.ErrLimitExceeded, Code: "RATE_LIMITED",
-		Message: fmt.Sprintf("Too many requests; retry in %d s.", retry), RetryAfterSeconds: retry})
-	return false
 }
 
 func ceilSeconds(f float64) int {

@@ -44,13 +44,14 @@ type Spec struct {
 type Deps struct {
 	Resolver *tenants.Resolver
 	Signer   ports.TokenSigner
-	Limiter  ports.RateLimiter
-	// Revocations refuses the tokens of revoked sessions at once.
-	Revocations ports.Revocations
-	Limits      tenants.Limits
-	Policy      *policies.Enforcer
-	Log         *slog.Logger
-	Version     string
+	// Admission counts rate limits, checks revocations and reads tenant generations in one
+	// round trip per request.
+	Admission ports.Admission
+	Clock     ports.Clock
+	Limits    tenants.Limits
+	Policy    *policies.Enforcer
+	Log       *slog.Logger
+	Version   string
 	// PublicURL is where clients reach the server, for absolute links in answers.
 	PublicURL string
 }
@@ -58,8 +59,9 @@ type Deps struct {
 // Surface is one huma API with its conventions.
 type Surface struct {
 	Spec
-	API  huma.API
-	deps Deps
+	API    huma.API
+	deps   Deps
+	tokens *verifiedTokens
 }
 
 // MaxBodyBytes bounds JSON request bodies on every operation that does not set its own bound.
@@ -80,7 +82,7 @@ func New(mux *http.ServeMux, spec Spec, deps Deps) *Surface {
 	cfg.SchemasPath = ""
 	cfg.Info.Description = spec.Description
 	cfg.Components.SecuritySchemes = securitySchemes()
-	s := &Surface{Spec: spec, deps: deps}
+	s := &Surface{Spec: spec, deps: deps, tokens: newVerifiedTokens()}
 	errSchema := s.errorSchema(cfg.Components.Schemas)
 	cfg.OnAddOperation = append(cfg.OnAddOperation, func(oapi *huma.OpenAPI, op *huma.Operation) {
 		s.prepare(op, errSchema)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stvos/stvos/ports"
@@ -19,11 +20,14 @@ type Service struct {
 	strings StringsStore
 	catalog AdapterCatalog
 	clock   ports.Clock
+	changes ports.Changes
 }
 
-// NewService returns the tenant use cases over the given store.
-func NewService(uow ports.UnitOfWork, store Store, dir ports.Directory, strs StringsStore, catalog AdapterCatalog, clock ports.Clock) *Service {
-	return &Service{uow: uow, store: store, dir: dir, strings: strs, catalog: catalog, clock: clock}
+// NewService returns the tenant use cases over the given store. Changes hears of every change
+// that callers may have cached (settings, status, API keys) once it has committed.
+func NewService(uow ports.UnitOfWork, store Store, dir ports.Directory, strs StringsStore, catalog AdapterCatalog,
+	clock ports.Clock, changes ports.Changes) *Service {
+	return &Service{uow: uow, store: store, dir: dir, strings: strs, catalog: catalog, clock: clock, changes: changes}
 }
 
 // NewTenant is what an operator gives to onboard a client.
@@ -166,6 +170,9 @@ func (s *Service) Update(ctx context.Context, id string, p Patch) (Tenant, error
 			return s.strings.MergeStrings(ctx, id, p.Strings)
 		})
 	})
+	if err == nil {
+		s.changes.Changed(ctx, id)
+	}
 	return out, err
 }
 
@@ -266,6 +273,9 @@ func (s *Service) RevokeKey(ctx context.Context, tenantID, keyID string) (APIKey
 		k, err = s.store.RevokeKey(ctx, tenantID, keyID)
 		return err
 	})
+	if err == nil {
+		s.changes.Changed(ctx, tenantID)
+	}
 	return k, err
 }
 
@@ -279,6 +289,19 @@ var ErrTenantSuspended = ports.Forbidden("TENANT_SUSPENDED", "This client is sus
 // Resolve finds the tenant a presented API key belongs to. It returns ErrBadAPIKey for unknown,
 // malformed or revoked keys and ErrTenantSuspended when the tenant is suspended.
 func (s *Service) Resolve(ctx context.Context, secret string) (Tenant, APIKey, error) {
+	t, k, err := s.LoadKey(ctx, secret)
+	if err != nil {
+		return Tenant{}, APIKey{}, err
+	}
+	if !t.Active() {
+		return Tenant{}, APIKey{}, ErrTenantSuspended
+	}
+	return t, k, nil
+}
+
+// LoadKey is Resolve without the status check, for callers that keep the answer and check the
+// status each time they use it. It reads only: the use of a key is recorded by RecordKeyUses.
+func (s *Service) LoadKey(ctx context.Context, secret string) (Tenant, APIKey, error) {
 	prefix, ok := PrefixOf(secret)
 	if !ok {
 		return Tenant{}, APIKey{}, ErrBadAPIKey
@@ -303,19 +326,46 @@ func (s *Service) Resolve(ctx context.Context, secret string) (Tenant, APIKey, e
 			if !k.Matches(secret) || k.Revoked() {
 				return ErrBadAPIKey
 			}
-			if t, err = s.store.Get(ctx, tenantID); err != nil {
-				return err
-			}
-			return s.store.TouchKey(ctx, t.ID, k.ID)
+			t, err = s.store.Get(ctx, tenantID)
+			return err
 		})
 	})
 	if err != nil {
 		return Tenant{}, APIKey{}, err
 	}
-	if !t.Active() {
-		return Tenant{}, APIKey{}, ErrTenantSuspended
-	}
 	return t, k, nil
+}
+
+// KeyUse is the last use of an API key seen by a server process.
+type KeyUse struct {
+	TenantID string
+	KeyID    string
+	At       time.Time
+}
+
+// RecordKeyUses records when keys were last used, a batch at a time, one transaction per
+// tenant, so the request path never writes. Uses of a tenant that fails are reported in the
+// error; the others are recorded.
+func (s *Service) RecordKeyUses(ctx context.Context, uses []KeyUse) error {
+	byTenant := map[string][]KeyUse{}
+	for _, u := range uses {
+		byTenant[u.TenantID] = append(byTenant[u.TenantID], u)
+	}
+	var errs []error
+	for tenantID, us := range byTenant {
+		err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
+			for _, u := range us {
+				if err := s.store.TouchKey(ctx, u.TenantID, u.KeyID, u.At); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("tenant %s: %w", tenantID, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Limits on content strings.

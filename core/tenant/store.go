@@ -1,6 +1,9 @@
 package tenant
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store keeps tenants and their API keys. Every method runs inside a ports.UnitOfWork taken from
 // ctx: tenants are written in the platform scope and read there or in their own scope; keys live
@@ -18,8 +21,8 @@ type Store interface {
 	ListKeys(ctx context.Context, tenantID string) ([]APIKey, error)
 	RevokeKey(ctx context.Context, tenantID, keyID string) (APIKey, error)
 	KeyByPrefix(ctx context.Context, prefix string) (APIKey, error)
-	// TouchKey records that the key was used, at most once a minute.
-	TouchKey(ctx context.Context, tenantID, keyID string) error
+	// TouchKey records that the key was used at the given time, unless a later use is recorded.
+	TouchKey(ctx context.Context, tenantID, keyID string, at time.Time) error
 }
 
 // StringsStore keeps a tenant's content strings (About us, privacy policy) shown by its apps.

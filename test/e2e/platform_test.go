@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stvos/stvos/test/harness"
@@ -52,8 +54,12 @@ func TestOperatorOnboardsClient(t *testing.T) {
 
 	app := newClient(t, srv.URL).with("X-API-Key", key)
 	require.Equal(t, http.StatusOK, app.call("GET", "/app/strings", nil).Status)
-	r = op.call("GET", "/platform/tenants/"+id+"/api-keys", nil)
-	require.NotEmpty(t, r.JSON["data"].([]any)[0].(map[string]any)["last_used_at"], "the key's last use is recorded")
+	// Uses are written in batches (STVOS_KEY_USE_INTERVAL, 100ms in the harness), never by the
+	// request itself.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		r := op.call("GET", "/platform/tenants/"+id+"/api-keys", nil)
+		assert.NotEmpty(c, r.JSON["data"].([]any)[0].(map[string]any)["last_used_at"], "the key's last use is recorded")
+	}, 10*time.Second, 50*time.Millisecond)
 
 	// Partners and staff.
 	r = op.call("POST", "/platform/tenants/"+id+"/partners", map[string]string{"name": "Gym One"})

@@ -81,7 +81,7 @@ func StartServerWith(t testing.TB, b Backends, extra fx.Option, overrides ...map
 	env := map[string]string{
 		"STVOS_ADDR": "127.0.0.1:0", "STVOS_DATABASE_URL": b.DatabaseURL, "STVOS_REDIS_URL": b.RedisURL,
 		"STVOS_REDIS_PREFIX": b.RedisPrefix, "STVOS_PUBLIC_URL": "http://stvos.test", "STVOS_SHUTDOWN_TIMEOUT": "5s",
-		"STVOS_BLOB_DIR": b.BlobDir,
+		"STVOS_BLOB_DIR": b.BlobDir, "STVOS_KEY_USE_INTERVAL": "100ms",
 	}
 	for _, o := range overrides {
 		for k, v := range o {
