@@ -137,9 +137,10 @@ func registerMe(s *surface.Surface, ids *identity.Service) {
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "change-password", Method: http.MethodPut, Path: "/users/me/password", Tags: []string{"users"},
-		Summary:     "Change password",
-		Description: "Every other session is revoked at once; the answer is a fresh token set for this session.",
-		Metadata:    self("self:account:write", "profile"), Errors: []int{http.StatusUnprocessableEntity},
+		Summary: "Change password",
+		Description: "Every other session is revoked at once; the answer is a fresh token set for this session. " +
+			"Only the account's own sign-in may change its password: tokens issued to OAuth apps are refused.",
+		Metadata: surface.Permit("self:account:write", surface.UserToken), Errors: []int{http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *ChangePasswordInput) (*TokenOutput, error) {
 		p := surface.PrincipalFrom(ctx)
 		ts, err := ids.ChangePassword(ctx, p.TenantID, p.Subject, p.SessionID, in.Body.CurrentPassword, in.Body.NewPassword)

@@ -91,19 +91,25 @@ func AccessOf(op *huma.Operation) (Access, error) {
 	return a, nil
 }
 
+// security documents the credentials: the first-party requirement, and for operations open to
+// delegated tokens the alternative of an OAuth 2.0 token holding the scope.
 func (a Access) security() []map[string][]string {
 	if a.Public {
 		return nil
 	}
-	req := map[string][]string{}
+	req, delegated := map[string][]string{}, map[string][]string{}
 	for _, c := range a.Requires {
 		if c == APIKey {
-			req["apiKey"] = []string{}
+			req["apiKey"], delegated["apiKey"] = []string{}, []string{}
 		} else {
 			req["bearer"] = []string{}
+			delegated["oauth2"] = []string{a.Scope}
 		}
 	}
-	return []map[string][]string{req}
+	if a.Scope == "" || delegated["oauth2"] == nil {
+		return []map[string][]string{req}
+	}
+	return []map[string][]string{req, delegated}
 }
 
 func (a Access) errors() []int {

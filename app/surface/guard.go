@@ -63,7 +63,8 @@ func (s *Surface) guard(ctx huma.Context, next func(huma.Context)) {
 	} else {
 		q.Limits = append(q.Limits, addr)
 	}
-	q.Limits = append(q.Limits, s.credentialLimit(&c))
+	cred := s.credentialLimit(&c)
+	q.Limits = append(q.Limits, cred)
 	if c.claims != nil {
 		q.SessionID = c.claims.SessionID
 	}
@@ -74,6 +75,16 @@ func (s *Surface) guard(ctx huma.Context, next func(huma.Context)) {
 	if err := s.confirm(ctx, &c, ans, known); err != nil {
 		s.fail(ctx, err)
 		return
+	}
+	if c.hasTenant {
+		// The tenant was reloaded with other limits (an operator just changed them): count the
+		// request against the new ones too, so a change applies from the next request on.
+		c.tenant.Tenant = *c.p.Tenant
+		if now := s.credentialLimit(&c); now != cred {
+			if _, _, ok := s.admit(ctx, ports.AdmissionQuery{Limits: []ports.KeyedLimit{now}}); !ok {
+				return
+			}
+		}
 	}
 	info := infoFrom(ctx.Context())
 	info.TenantID, info.Subject = c.p.TenantID, c.p.Subject

@@ -13,6 +13,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"github.com/stvos/stvos/core/identity"
 	"github.com/stvos/stvos/policies"
 	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/tenants"
@@ -81,7 +82,7 @@ func New(mux *http.ServeMux, spec Spec, deps Deps) *Surface {
 	cfg.DocsPath = ""
 	cfg.SchemasPath = ""
 	cfg.Info.Description = spec.Description
-	cfg.Components.SecuritySchemes = securitySchemes()
+	cfg.Components.SecuritySchemes = securitySchemes(deps.PublicURL)
 	s := &Surface{Spec: spec, deps: deps, tokens: newVerifiedTokens()}
 	errSchema := s.errorSchema(cfg.Components.Schemas)
 	cfg.OnAddOperation = append(cfg.OnAddOperation, func(oapi *huma.OpenAPI, op *huma.Operation) {
@@ -134,13 +135,33 @@ func (s *Surface) prepare(op *huma.Operation, errSchema *huma.Schema) {
 	}
 }
 
-func securitySchemes() map[string]*huma.SecurityScheme {
+func securitySchemes(publicURL string) map[string]*huma.SecurityScheme {
+	scopes := map[string]string{}
+	for _, sc := range identity.Scopes {
+		scopes[sc] = scopeDocs[sc]
+	}
 	return map[string]*huma.SecurityScheme{
+		"oauth2": {Type: "oauth2", Description: "An access token issued to a client's OAuth app (authorization code with PKCE, " +
+			"or the device grant). It reaches only the operations that name one of its scopes; every other operation " +
+			"answers 403 INSUFFICIENT_SCOPE.",
+			Flows: &huma.OAuthFlows{AuthorizationCode: &huma.OAuthFlow{AuthorizationURL: publicURL + "/oauth/authorize",
+				TokenURL: publicURL + "/oauth/token", RefreshURL: publicURL + "/oauth/token", Scopes: scopes}}},
 		"apiKey": {Type: "apiKey", In: "header", Name: "X-API-Key",
 			Description: "The client's API key, issued by an operator (secret shown once)."},
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT",
 			Description: "A signed access token (RS256, kid in the header) from the surface's sign-in route."},
 	}
+}
+
+// scopeDocs says what each OAuth scope grants, for the OpenAPI documents.
+var scopeDocs = map[string]string{
+	"openid":            "Sign in with OpenID Connect (an ID token and userinfo).",
+	"profile":           "Read and change the account's profile.",
+	"content:read":      "Browse the catalog.",
+	"subscription:read": "Read the subscription.",
+	"watchlist":         "Read and change the watchlist.",
+	"devices":           "List and sign out the account's devices and sessions.",
+	"drm":               "Obtain playback licences.",
 }
 
 func contains(xs []int, x int) bool {
