@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -116,9 +117,11 @@ func newKeyUses(lc fx.Lifecycle, cfg Config, t *tenant.Service, log *slog.Logger
 	return u
 }
 
-// NewLogger returns the JSON logger at the configured level.
-func NewLogger(level slog.Level) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+// NewLogger returns the JSON logger at the configured level, writing to standard error in
+// batches (see logBuffer); closing the closer writes what is left.
+func NewLogger(level slog.Level) (*slog.Logger, io.Closer) {
+	out := newLogBuffer(os.Stderr)
+	return slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: level})), out
 }
 
 // fxLogger shows the graph's events only when debugging; errors always reach the caller.

@@ -35,3 +35,25 @@ type Decision struct {
 type RateLimiter interface {
 	Allow(ctx context.Context, key string, limit Limit) (Decision, error)
 }
+
+// Tightest is the decision to show for several limits: the first refusing one, else the one with
+// the least remaining. Unset limits are passed over; with none left the result has a zero Limit.
+func Tightest(ds []Decision) Decision {
+	var shown *Decision
+	for i := range ds {
+		d := &ds[i]
+		if d.Limit.IsZero() {
+			continue
+		}
+		if !d.Allowed {
+			return *d
+		}
+		if shown == nil || d.Remaining < shown.Remaining {
+			shown = d
+		}
+	}
+	if shown == nil {
+		return Decision{Allowed: true, Remaining: -1}
+	}
+	return *shown
+}

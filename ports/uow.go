@@ -32,9 +32,18 @@ var ErrNoUnitOfWork = errors.New("store used outside a unit of work")
 // transaction: with the same scope it changes nothing; from the platform scope it may narrow to
 // one tenant for its duration (the outer scope returns afterwards); any other change of scope,
 // such as one tenant into another, is refused with ErrForbidden.
+//
+// Read is the unit of work of a use case that only reads: the store refuses any write or lock
+// in it, and each statement sees what was committed when it started (as every statement of a
+// READ COMMITTED transaction does), so a read of one statement costs one round trip. Inside a Do
+// it joins that transaction; a Do inside a Read is refused.
 type UnitOfWork interface {
 	Do(ctx context.Context, scope Scope, fn func(ctx context.Context) error) error
+	Read(ctx context.Context, scope Scope, fn func(ctx context.Context) error) error
 }
+
+// ErrWriteInRead is returned by a Do nested in a Read.
+var ErrWriteInRead = errors.New("a unit of work that reads cannot write")
 
 // Directory finds the tenant of things that callers address without naming a tenant: an API
 // key's prefix, a partner id in a platform URL, later a partner staff email or an OAuth client.

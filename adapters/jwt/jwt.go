@@ -180,6 +180,8 @@ type claims struct {
 	Roles     []string `json:"roles,omitempty"`
 	Scope     string   `json:"scope,omitempty"`
 	SessionID string   `json:"sid,omitempty"`
+	// ClientID names the OAuth client of a delegated token (RFC 9068).
+	ClientID string `json:"client_id,omitempty"`
 }
 
 // Sign issues a token for the claims.
@@ -197,6 +199,7 @@ func (s *Signer) Sign(ctx context.Context, c ports.Claims) (string, error) {
 			IssuedAt: gojwt.NewNumericDate(time.Unix(c.IssuedAt, 0)), ExpiresAt: gojwt.NewNumericDate(time.Unix(c.ExpiresAt, 0)),
 		},
 		Kind: c.Kind, TenantID: c.TenantID, PartnerID: c.PartnerID, Roles: c.Roles, Scope: joinScopes(c.Scopes), SessionID: c.SessionID,
+		ClientID: c.ClientID,
 	})
 	tok.Header["kid"] = k.kid
 	return tok.SignedString(k.private)
@@ -225,7 +228,7 @@ func (s *Signer) Verify(ctx context.Context, token, audience string) (ports.Clai
 	}
 	return ports.Claims{
 		ID: c.ID, Subject: c.Subject, Kind: c.Kind, TenantID: c.TenantID, PartnerID: c.PartnerID, Roles: c.Roles,
-		Scopes: splitScopes(c.Scope), SessionID: c.SessionID, Audience: audience,
+		Scopes: splitScopes(c.Scope), SessionID: c.SessionID, ClientID: c.ClientID, Audience: audience,
 		IssuedAt: c.IssuedAt.Unix(), ExpiresAt: c.ExpiresAt.Unix(),
 	}, nil
 }

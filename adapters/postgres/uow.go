@@ -29,8 +29,9 @@ func NewUnitOfWork(pool *pgxpool.Pool) *UnitOfWork { return &UnitOfWork{pool: po
 type txKey struct{}
 
 type txState struct {
-	tx    *lazyTx
+	tx    querier
 	scope ports.Scope
+	read  bool
 }
 
 // endTimeout bounds COMMIT or ROLLBACK after the caller's context ended.
@@ -42,6 +43,9 @@ func (u *UnitOfWork) Do(ctx context.Context, scope ports.Scope, fn func(ctx cont
 		return err
 	}
 	if outer, ok := ctx.Value(txKey{}).(*txState); ok {
+		if outer.read {
+			return ports.ErrWriteInRead
+		}
 		return u.nested(ctx, outer, scope, fn)
 	}
 	conn, err := u.pool.Acquire(ctx)
@@ -71,12 +75,43 @@ func (u *UnitOfWork) Do(ctx context.Context, scope ports.Scope, fn func(ctx cont
 	return nil
 }
 
+// Read runs fn as a read; see ports.UnitOfWork. Each statement goes to PostgreSQL in one round
+// trip with the scope's settings and read-only mode, in an implicit transaction of its own.
+func (u *UnitOfWork) Read(ctx context.Context, scope ports.Scope, fn func(ctx context.Context) error) error {
+	if err := checkScope(scope); err != nil {
+		return err
+	}
+	if outer, ok := ctx.Value(txKey{}).(*txState); ok {
+		if outer.read {
+			if err := narrow(outer.scope, scope); err != nil {
+				return err
+			}
+			return fn(context.WithValue(ctx, txKey{}, &txState{tx: &readTx{conn: outer.tx.(*readTx).conn, scope: scope}, scope: scope, read: true}))
+		}
+		return u.nested(ctx, outer, scope, fn)
+	}
+	conn, err := u.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: acquire: %w", err)
+	}
+	defer conn.Release()
+	return fn(context.WithValue(ctx, txKey{}, &txState{tx: &readTx{conn: conn.Conn(), scope: scope}, scope: scope, read: true}))
+}
+
+// narrow checks a change of scope inside a unit of work: only the platform may narrow to a tenant.
+func narrow(outer, inner ports.Scope) error {
+	if outer != inner && (!outer.Platform || inner.Platform) {
+		return ports.Forbidden("SCOPE_ESCALATION", "a tenant unit of work cannot change its scope")
+	}
+	return nil
+}
+
 func (u *UnitOfWork) nested(ctx context.Context, outer *txState, scope ports.Scope, fn func(ctx context.Context) error) error {
 	if outer.scope == scope {
 		return fn(ctx)
 	}
-	if !outer.scope.Platform || scope.Platform {
-		return ports.Forbidden("SCOPE_ESCALATION", "a tenant unit of work cannot change its scope")
+	if err := narrow(outer.scope, scope); err != nil {
+		return err
 	}
 	if err := bind(ctx, outer.tx, scope); err != nil {
 		return err
@@ -110,7 +145,7 @@ func bindArgs(s ports.Scope) []any {
 }
 
 // bind changes the scope of a transaction under way.
-func bind(ctx context.Context, tx *lazyTx, s ports.Scope) error {
+func bind(ctx context.Context, tx querier, s ports.Scope) error {
 	if _, err := tx.Exec(ctx, bindSQL, bindArgs(s)...); err != nil {
 		return fmt.Errorf("postgres: bind scope: %w", err)
 	}
@@ -124,7 +159,10 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-var _ querier = (*lazyTx)(nil)
+var (
+	_ querier = (*lazyTx)(nil)
+	_ querier = (*readTx)(nil)
+)
 
 // txFrom returns the transaction of the unit of work in ctx. Stores call it first, so no query
 // can run unbound to a scope.
@@ -197,6 +235,63 @@ func (t *lazyTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row 
 	if t.begun {
 		return t.conn.QueryRow(ctx, sql, args...)
 	}
+	rows, err := t.Query(ctx, sql, args...)
+	if err != nil {
+		return errRow{err}
+	}
+	return firstRow{rows}
+}
+
+// readSQL binds a statement of a read to its scope and makes its implicit transaction read-only.
+const readSQL = "SELECT set_config('app.tenant_id', $1, true), set_config('app.scope', $2, true), " +
+	"set_config('transaction_read_only', 'on', true)"
+
+// readTx runs each statement in an implicit transaction of its own, pipelined after the
+// settings of the read: one round trip a statement.
+type readTx struct {
+	conn  *pgx.Conn
+	scope ports.Scope
+}
+
+func (t *readTx) send(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
+	b := &pgx.Batch{}
+	b.Queue(readSQL, bindArgs(t.scope)...)
+	b.Queue(sql, args...)
+	br := t.conn.SendBatch(ctx, b)
+	if _, err := br.Exec(); err != nil {
+		return nil, errors.Join(fmt.Errorf("postgres: bind read: %w", err), br.Close())
+	}
+	return br, nil
+}
+
+// Exec runs a statement (a write is refused by PostgreSQL: the transaction is read-only).
+func (t *readTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	br, err := t.send(ctx, sql, args)
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	tag, err := br.Exec()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return tag, err
+}
+
+// Query runs a query; its rows must be closed.
+func (t *readTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	br, err := t.send(ctx, sql, args)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return nil, errors.Join(err, br.Close())
+	}
+	return &batchRows{Rows: rows, br: br}, nil
+}
+
+// QueryRow runs a query of at most one row.
+func (t *readTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	rows, err := t.Query(ctx, sql, args...)
 	if err != nil {
 		return errRow{err}

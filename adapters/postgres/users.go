@@ -58,6 +58,16 @@ func (IdentityStore) User(ctx context.Context, id string) (identity.User, error)
 	return u, translate(err, "user")
 }
 
+// ReadUser reads a user of the current tenant without locking it.
+func (IdentityStore) ReadUser(ctx context.Context, id string) (identity.User, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return identity.User{}, err
+	}
+	u, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = app_tenant_id() AND id = $1`, id))
+	return u, translate(err, "user")
+}
+
 // SaveUser stores a user's changes.
 func (IdentityStore) SaveUser(ctx context.Context, u identity.User) error {
 	tx, err := txFrom(ctx)

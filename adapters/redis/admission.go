@@ -26,6 +26,7 @@ var checkScript = goredis.NewScript(checkSource)
 // The operations of check.lua.
 const (
 	opLimit  = "L"
+	opPeek   = "P"
 	opExists = "E"
 	opGet    = "G"
 )
@@ -39,17 +40,19 @@ type op struct {
 
 // Checker runs checks against Redis in one round trip: the operations are grouped by hash slot,
 // one script call per slot, all sent in one pipeline. It implements ports.RateLimiter,
-// ports.Admission and ports.Changes.
+// ports.Admission, ports.Changes and ports.Failures.
 type Checker struct {
-	c      goredis.UniversalClient
-	prefix string
-	log    *slog.Logger
+	c       goredis.UniversalClient
+	cluster bool
+	prefix  string
+	log     *slog.Logger
 }
 
 var (
 	_ ports.RateLimiter = (*Checker)(nil)
 	_ ports.Admission   = (*Checker)(nil)
 	_ ports.Changes     = (*Checker)(nil)
+	_ ports.Failures    = (*Checker)(nil)
 )
 
 // NewChecker returns a checker whose keys all start with prefix (so tests, or two deployments
@@ -59,7 +62,8 @@ func NewChecker(c goredis.UniversalClient, prefix string, log *slog.Logger) *Che
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Checker{c: c, prefix: prefix, log: log}
+	_, cluster := c.(*goredis.ClusterClient)
+	return &Checker{c: c, cluster: cluster, prefix: prefix, log: log}
 }
 
 func (c *Checker) generationKey(tenantID string) string { return c.prefix + "gen:{" + tenantID + "}" }
@@ -74,6 +78,58 @@ func (c *Checker) Allow(ctx context.Context, key string, limit ports.Limit) (por
 		return ports.Decision{}, fmt.Errorf("redis: rate limit: %w", err)
 	}
 	return decision(res[0], limit)
+}
+
+// Check tells whether one more failure would be allowed under every limit, counting nothing.
+func (c *Checker) Check(ctx context.Context, limits []ports.KeyedLimit) (ports.Decision, error) {
+	ds, err := c.limits(ctx, opPeek, limits)
+	if err != nil {
+		return ports.Decision{}, fmt.Errorf("redis: failures: %w", err)
+	}
+	return ports.Tightest(ds), nil
+}
+
+// Fail counts one failure against every limit.
+func (c *Checker) Fail(ctx context.Context, limits []ports.KeyedLimit) error {
+	if _, err := c.limits(ctx, opLimit, limits); err != nil {
+		return fmt.Errorf("redis: failures: %w", err)
+	}
+	return nil
+}
+
+// Clear forgets the failures counted under key.
+func (c *Checker) Clear(ctx context.Context, key string) error {
+	if err := c.c.Del(ctx, c.prefix+key).Err(); err != nil {
+		return fmt.Errorf("redis: failures: %w", err)
+	}
+	return nil
+}
+
+func (c *Checker) limits(ctx context.Context, kind string, limits []ports.KeyedLimit) ([]ports.Decision, error) {
+	ops := make([]op, 0, len(limits))
+	for _, l := range limits {
+		if !l.Limit.IsZero() {
+			ops = append(ops, op{kind: kind, key: c.prefix + l.Key, limit: l.Limit})
+		}
+	}
+	res, err := c.run(ctx, ops)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ports.Decision, 0, len(limits))
+	i := 0
+	for _, l := range limits {
+		if l.Limit.IsZero() {
+			out = append(out, unlimited(l.Limit))
+			continue
+		}
+		d, err := decision(res[i], l.Limit)
+		if err != nil {
+			return nil, err
+		}
+		out, i = append(out, d), i+1
+	}
+	return out, nil
 }
 
 // Admit answers the query in one round trip.
@@ -132,8 +188,9 @@ func (c *Checker) Changed(ctx context.Context, tenantID string) {
 	}
 }
 
-// run executes ops and returns each op's result fields, in order. Ops are grouped by hash slot
-// (a Redis Cluster runs a script only on keys of one slot); the groups go out in one pipeline.
+// run executes ops and returns each op's result fields, in order. A single Redis runs them all in
+// one script call; on a Redis Cluster, which runs a script only on keys of one slot, they are
+// grouped by hash slot, and the groups go out in one pipeline.
 func (c *Checker) run(ctx context.Context, ops []op) ([][]string, error) {
 	if len(ops) == 0 {
 		return nil, nil
@@ -143,7 +200,10 @@ func (c *Checker) run(ctx context.Context, ops []op) ([][]string, error) {
 		groups = map[string][]int{}
 	)
 	for i, o := range ops {
-		t := hashTag(o.key)
+		t := ""
+		if c.cluster {
+			t = hashTag(o.key)
+		}
 		if _, ok := groups[t]; !ok {
 			tags = append(tags, t)
 		}
@@ -161,6 +221,36 @@ func (c *Checker) run(ctx context.Context, ops []op) ([][]string, error) {
 		return keys, args
 	}
 	cmds := make([]*goredis.Cmd, len(tags))
+	var err error
+	if len(tags) == 1 {
+		// One script call: no pipeline needed (Run sends the script's text if Redis lacks it).
+		keys, args := call(tags[0])
+		cmds[0] = checkScript.Run(ctx, c.c, keys, args...)
+		err = cmds[0].Err()
+	} else {
+		err = c.pipeline(ctx, tags, call, cmds)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]string, len(ops))
+	for g, t := range tags {
+		vals, err := cmds[g].StringSlice()
+		if err != nil {
+			return nil, err
+		}
+		if len(vals) != 4*len(groups[t]) {
+			return nil, errors.New("check script answered an unexpected shape")
+		}
+		for n, i := range groups[t] {
+			out[i] = vals[4*n : 4*n+4]
+		}
+	}
+	return out, nil
+}
+
+// pipeline sends one script call per slot group in one pipeline.
+func (c *Checker) pipeline(ctx context.Context, tags []string, call func(string) ([]string, []any), cmds []*goredis.Cmd) error {
 	_, err := c.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for g, t := range tags {
 			keys, args := call(t)
@@ -181,23 +271,7 @@ func (c *Checker) run(ctx context.Context, ops []op) ([][]string, error) {
 			return nil
 		})
 	}
-	if err != nil {
-		return nil, err
-	}
-	out := make([][]string, len(ops))
-	for g, t := range tags {
-		vals, err := cmds[g].StringSlice()
-		if err != nil {
-			return nil, err
-		}
-		if len(vals) != 4*len(groups[t]) {
-			return nil, errors.New("check script answered an unexpected shape")
-		}
-		for n, i := range groups[t] {
-			out[i] = vals[4*n : 4*n+4]
-		}
-	}
-	return out, nil
+	return err
 }
 
 // hashTag returns what Redis Cluster hashes for key: the text between the first { and the next

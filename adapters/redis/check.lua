@@ -5,6 +5,7 @@
 --      (seconds, as text to keep the fraction)
 --   E  whether the key exists (a revoked session): 1/0
 --   G  the key's integer value (a tenant's change generation), 0 when absent
+--   P  like L, but only tells whether one more event would be allowed: nothing is stored
 -- Every key answers four fields, so the caller can split the answer by position.
 local t = redis.call('TIME')
 -- Seconds since 2024-01-01, with microseconds: small enough that a double keeps the precision.
@@ -13,7 +14,7 @@ local out = {}
 for i, key in ipairs(KEYS) do
   local base = (i - 1) * 4
   local op = ARGV[base + 1]
-  if op == 'L' then
+  if op == 'L' or op == 'P' then
     local rate, burst, period = tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4])
     local interval = period / rate
     local tolerance = interval * burst
@@ -28,7 +29,9 @@ for i, key in ipairs(KEYS) do
       out[#out + 1] = string.format('%.6f', tat - now)
     else
       local reset = new_tat - now
-      redis.call('SET', key, string.format('%.6f', new_tat), 'PX', math.max(1, math.ceil(reset * 1000)))
+      if op == 'L' then
+        redis.call('SET', key, string.format('%.6f', new_tat), 'PX', math.max(1, math.ceil(reset * 1000)))
+      end
       out[#out + 1] = '1'
       out[#out + 1] = tostring(math.floor(diff / interval + 1e-9))
       out[#out + 1] = '0'
@@ -39,7 +42,7 @@ for i, key in ipairs(KEYS) do
   else
     out[#out + 1] = redis.call('GET', key) or '0'
   end
-  if op ~= 'L' then
+  if op ~= 'L' and op ~= 'P' then
     for _ = 1, 3 do out[#out + 1] = '0' end
   end
 end

@@ -19,6 +19,9 @@ func Connect(ctx context.Context, url string) (*goredis.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redis: parse URL: %w", err)
 	}
+	// RESP2: the platform uses no push notifications (client-side caching, RESP3 pub/sub), and
+	// without them the client does not look for pending pushes around every command.
+	opt.Protocol = 2
 	c := goredis.NewClient(opt)
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

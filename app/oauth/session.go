@@ -33,10 +33,11 @@ func newSession(tenantID string, u *identity.User, sessionID, clientID, issuer s
 	return s
 }
 
-// GetJWTClaims makes the access token's claims: those of every stvos token for a tenant user.
+// GetJWTClaims makes the access token's claims: those of every stvos token for a tenant user,
+// and the OAuth client it was issued to (client_id, RFC 9068), which marks it as delegated.
 func (s *session) GetJWTClaims() jwt.JWTClaimsContainer {
 	return &jwt.JWTClaims{Subject: s.Subject, Extra: map[string]interface{}{
-		"knd": identity.KindUser, "tid": s.TenantID, "roles": s.Roles, "sid": s.SessionID,
+		"knd": identity.KindUser, "tid": s.TenantID, "roles": s.Roles, "sid": s.SessionID, "client_id": s.ClientID,
 	}}
 }
 

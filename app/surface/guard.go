@@ -300,21 +300,8 @@ func (s *Surface) admit(ctx huma.Context, q ports.AdmissionQuery) (ans ports.Adm
 		}
 		return ports.AdmissionAnswer{}, false, true
 	}
-	var shown *ports.Decision
-	for i := range ans.Decisions {
-		d := &ans.Decisions[i]
-		if d.Limit.IsZero() {
-			continue
-		}
-		if !d.Allowed {
-			shown = d
-			break
-		}
-		if shown == nil || d.Remaining < shown.Remaining {
-			shown = d
-		}
-	}
-	if shown == nil {
+	shown := ports.Tightest(ans.Decisions)
+	if shown.Limit.IsZero() {
 		return ans, true, true
 	}
 	ctx.SetHeader("RateLimit-Limit", strconv.Itoa(shown.Limit.Burst))

@@ -79,7 +79,9 @@ func dev(ctx context.Context, args []string) error {
 		printWelcome(cfg.PublicURL, stack, d)
 		return nil
 	}
-	return app.RunWith(ctx, cfg, app.NewLogger(cfg.LogLevel), ready, fx.Populate(&svc))
+	log, logs := app.NewLogger(cfg.LogLevel)
+	defer logs.Close()
+	return app.RunWith(ctx, cfg, log, ready, fx.Populate(&svc))
 }
 
 func openLog(dir string) (*os.File, error) {

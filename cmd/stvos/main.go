@@ -72,7 +72,9 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return app.Run(ctx, cfg, app.NewLogger(cfg.LogLevel))
+	log, logs := app.NewLogger(cfg.LogLevel)
+	defer logs.Close()
+	return app.Run(ctx, cfg, log)
 }
 
 func printJSON(v any) error {

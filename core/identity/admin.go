@@ -26,7 +26,7 @@ func (s *Service) ListUsers(ctx context.Context, tenantID string, f UserFilter, 
 	}
 	f.CountryCode = strings.ToUpper(f.CountryCode)
 	var us []User
-	err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
+	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
 		us, err = s.Store.ListUsers(ctx, f, after, limit+1)
 		return err
 	})

@@ -145,7 +145,7 @@ func (s *Service) Logout(ctx context.Context, scope ports.Scope, sessionID strin
 // Sessions lists a user's live sessions (their signed-in devices).
 func (s *Service) Sessions(ctx context.Context, tenantID, userID string) ([]Session, error) {
 	var out []Session
-	err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
+	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
 		out, err = s.Store.LiveSessions(ctx, KindUser, userID)
 		return err
 	})

@@ -16,8 +16,11 @@ type Store interface {
 
 	CreateUser(ctx context.Context, u User) error
 	UserByEmail(ctx context.Context, email string) (User, error)
-	// User loads a user of the current tenant for update.
+	// User loads a user of the current tenant for update: the row stays locked until the unit
+	// of work ends.
 	User(ctx context.Context, id string) (User, error)
+	// ReadUser reads a user of the current tenant without locking it.
+	ReadUser(ctx context.Context, id string) (User, error)
 	SaveUser(ctx context.Context, u User) error
 	ListUsers(ctx context.Context, f UserFilter, after string, limit int) ([]User, error)
 

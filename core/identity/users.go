@@ -158,8 +158,8 @@ func (s *Service) CreateAdmin(ctx context.Context, tenantID, email, password, na
 // Me returns the user.
 func (s *Service) Me(ctx context.Context, tenantID, userID string) (User, error) {
 	var u User
-	err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
-		u, err = s.Store.User(ctx, userID)
+	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
+		u, err = s.Store.ReadUser(ctx, userID)
 		return err
 	})
 	return u, err

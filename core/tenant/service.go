@@ -387,7 +387,7 @@ func validateStrings(v *ports.Validation, s map[string]string) {
 // Strings returns the tenant's content strings for its apps.
 func (s *Service) Strings(ctx context.Context, tenantID string) (map[string]string, error) {
 	var out map[string]string
-	err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
+	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
 		out, err = s.strings.Strings(ctx, tenantID)
 		return err
 	})
