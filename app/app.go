@@ -28,6 +28,7 @@ import (
 	"github.com/stvos/stvos/core/identity"
 	corepartner "github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/tenant"
+	"github.com/stvos/stvos/core/throttle"
 	"github.com/stvos/stvos/policies"
 	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/tenants"
@@ -47,6 +48,7 @@ var Core = fx.Module("core",
 		audit.NewService,
 		tenants.NewResolver,
 		newKeyUses,
+		func(cfg Config, f ports.Failures) *throttle.Throttle { return throttle.New(f, cfg.Failures) },
 	),
 )
 
@@ -89,7 +91,7 @@ type identityParams struct {
 	Hasher      ports.PasswordHasher
 	Signer      ports.TokenSigner
 	Revocations ports.Revocations
-	Limiter     ports.RateLimiter
+	Throttle    *throttle.Throttle
 	Audit       audit.Store
 	OAuth       identity.OAuthStore
 	Blobs       ports.BlobStore
@@ -98,7 +100,7 @@ type identityParams struct {
 
 func newIdentity(p identityParams) (*identity.Service, error) {
 	return identity.NewService(identity.Deps{UnitOfWork: p.UnitOfWork, Store: p.Store, Staff: p.Staff, Tenants: p.Tenants, Directory: p.Directory,
-		Hasher: p.Hasher, Signer: p.Signer, Revocations: p.Revocations, Limiter: p.Limiter, Audit: p.Audit, OAuth: p.OAuth, Blobs: p.Blobs, Clock: p.Clock})
+		Hasher: p.Hasher, Signer: p.Signer, Revocations: p.Revocations, Throttle: p.Throttle, Audit: p.Audit, OAuth: p.OAuth, Blobs: p.Blobs, Clock: p.Clock})
 }
 
 func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, a ports.Admission,

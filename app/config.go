@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stvos/stvos/core/throttle"
 	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/tenants"
 )
@@ -33,6 +34,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	KeyUseInterval  time.Duration
 	Limits          tenants.Limits
+	// Failures bounds failed sign-ins and code entries (core/throttle).
+	Failures throttle.Policy
 }
 
 // Setting documents one configuration variable (for --help and the README).
@@ -55,7 +58,9 @@ var Settings = []Setting{
 	{"STVOS_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish on shutdown"},
 	{"STVOS_KEY_USE_INTERVAL", "key-use-interval", "1m", "how often the last use of API keys is written (requests never write it themselves)"},
 	{"STVOS_RATE_PER_ADDRESS", "rate-per-address", "1200", "requests per minute per source address"},
-	{"STVOS_RATE_LOGIN", "rate-login", "10", "sign-in attempts per minute per source address"},
+	{"STVOS_RATE_REGISTER", "rate-register", "120", "registrations per hour per source address, in bursts of up to a third of it (at least 30: a class signing up at once fits)"},
+	{"STVOS_FAILURES_PER_ACCOUNT", "failures-per-account", "5/15m", "failed sign-ins allowed per account and source address in a period, then 429 with Retry-After"},
+	{"STVOS_FAILURES_PER_ADDRESS", "failures-per-address", "50/10m", "failed sign-ins and code entries allowed per source address across accounts in a period (credential stuffing)"},
 	{"STVOS_RATE_PER_CREDENTIAL", "rate-per-credential", "600", "requests per minute per API key or token subject, unless the tenant sets its own"},
 }
 
@@ -114,7 +119,22 @@ func ParseConfig(get func(env string) string) (Config, error) {
 		l.Burst = min(n, max(l.Burst, n/5)) // a fifth of a minute's budget at once, at least the default
 	}
 	perMinute("STVOS_RATE_PER_ADDRESS", &c.Limits.PerAddress)
-	perMinute("STVOS_RATE_LOGIN", &c.Limits.Login)
+	if n, err := strconv.Atoi(get("STVOS_RATE_REGISTER")); err != nil || n < 0 {
+		errs = append(errs, errors.New("STVOS_RATE_REGISTER: want a number of registrations per hour"))
+	} else {
+		c.Limits.Registration = ports.Limit{Rate: n, Burst: min(n, max(30, n/3)), Period: time.Hour}
+	}
+	c.Failures = throttle.DefaultPolicy()
+	budget := func(env string, l *ports.Limit) {
+		n, d, ok := parseBudget(get(env))
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s: want failures per period, such as 5/15m", env))
+			return
+		}
+		*l = ports.Limit{Rate: n, Burst: n, Period: d}
+	}
+	budget("STVOS_FAILURES_PER_ACCOUNT", &c.Failures.PerAccount)
+	budget("STVOS_FAILURES_PER_ADDRESS", &c.Failures.PerAddress)
 	perMinute("STVOS_RATE_PER_CREDENTIAL", &c.Limits.PerCredential)
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("STVOS_DATABASE_URL is required"))
@@ -130,6 +150,20 @@ func ParseConfig(get func(env string) string) (Config, error) {
 		c.SigningKeyPEM = string(b)
 	}
 	return c, errors.Join(errs...)
+}
+
+// parseBudget reads "N/duration", such as 5/15m.
+func parseBudget(s string) (int, time.Duration, bool) {
+	count, period, ok := strings.Cut(s, "/")
+	n, err := strconv.Atoi(strings.TrimSpace(count))
+	if !ok || err != nil || n <= 0 {
+		return 0, 0, false
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(period))
+	if err != nil || d <= 0 {
+		return 0, 0, false
+	}
+	return n, d, true
 }
 
 // Defaults returns the lookup of default values, for building a Config in code.

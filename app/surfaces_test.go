@@ -90,9 +90,9 @@ func TestGraphIsValid(t *testing.T) {
 
 func TestConfigRefusesBadValues(t *testing.T) {
 	t.Parallel()
-	_, err := ParseConfig(Defaults(map[string]string{"STVOS_LOG_LEVEL": "loud", "STVOS_RATE_LOGIN": "-3", "STVOS_MIGRATE": "maybe"}))
+	_, err := ParseConfig(Defaults(map[string]string{"STVOS_LOG_LEVEL": "loud", "STVOS_RATE_REGISTER": "-3", "STVOS_FAILURES_PER_ACCOUNT": "5", "STVOS_MIGRATE": "maybe"}))
 	require.Error(t, err)
-	for _, want := range []string{"STVOS_LOG_LEVEL", "STVOS_RATE_LOGIN", "STVOS_MIGRATE", "STVOS_DATABASE_URL is required", "STVOS_REDIS_URL is required"} {
+	for _, want := range []string{"STVOS_LOG_LEVEL", "STVOS_RATE_REGISTER", "STVOS_FAILURES_PER_ACCOUNT", "STVOS_MIGRATE", "STVOS_DATABASE_URL is required", "STVOS_REDIS_URL is required"} {
 		require.Contains(t, err.Error(), want)
 	}
 }

@@ -48,17 +48,18 @@ func (c Catalog) Ports() []string {
 type Limits struct {
 	// PerAddress applies to every request from one source address, before authentication.
 	PerAddress ports.Limit
-	// Login applies per address to sign-in routes, which are the target of guessing.
-	Login ports.Limit
+	// Registration applies per address to sign-up routes: generous, so a class registering at
+	// once on one Wi-Fi fits, yet bounding mass account creation.
+	Registration ports.Limit
 	// PerCredential applies per API key and per token subject unless the tenant sets its own.
 	PerCredential ports.Limit
 }
 
-// DefaultLimits are generous for apps and strict for sign-in.
+// DefaultLimits are generous for apps; guessing is bounded by failure counts (core/throttle).
 func DefaultLimits() Limits {
 	return Limits{
 		PerAddress:    ports.Limit{Rate: 1200, Burst: 200, Period: time.Minute},
-		Login:         ports.Limit{Rate: 10, Burst: 5, Period: time.Minute},
+		Registration:  ports.Limit{Rate: 120, Burst: 40, Period: time.Hour},
 		PerCredential: ports.Limit{Rate: 600, Burst: 100, Period: time.Minute},
 	}
 }

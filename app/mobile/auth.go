@@ -80,8 +80,8 @@ type LogoutOutput struct {
 }
 
 func registerAuth(s *surface.Surface, ids *identity.Service, enroll identity.Enrollment) {
-	key := func(perm string, login bool) map[string]any {
-		return surface.Access{Permission: perm, Requires: []surface.Credential{surface.APIKey}, Login: login}.Meta()
+	key := func(perm string, registration bool) map[string]any {
+		return surface.Access{Permission: perm, Requires: []surface.Credential{surface.APIKey}, Registration: registration}.Meta()
 	}
 	huma.Register(s.API, huma.Operation{
 		OperationID: "register", Method: http.MethodPost, Path: "/auth/register", Tags: []string{"auth"},
@@ -98,9 +98,11 @@ func registerAuth(s *surface.Surface, ids *identity.Service, enroll identity.Enr
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "login", Method: http.MethodPost, Path: "/auth/login", Tags: []string{"auth"},
-		Summary: "Sign in with email and password", Metadata: key("auth:login:call", true),
-		Description: "Rate-limited per address and per account. A suspended account gets 403 ACCOUNT_SUSPENDED.",
-		Errors:      []int{http.StatusUnprocessableEntity},
+		Summary: "Sign in with email and password", Metadata: key("auth:login:call", false),
+		Description: "Failed sign-ins are counted per account and address (5 in 15 minutes) and per address across accounts " +
+			"(50 in 10 minutes); past either, 429 TOO_MANY_ATTEMPTS with Retry-After. Successful sign-ins cost nothing. " +
+			"A suspended account gets 403 ACCOUNT_SUSPENDED.",
+		Errors: []int{http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *LoginInput) (*SessionOutput, error) {
 		u, ts, err := ids.Login(ctx, surface.PrincipalFrom(ctx).TenantID, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
 		if err != nil {
@@ -112,7 +114,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service, enroll identity.Enr
 		OperationID: "refresh", Method: http.MethodPost, Path: "/auth/refresh", Tags: []string{"auth"},
 		Summary:     "Rotate the refresh token",
 		Description: "Returns a new token set. Reusing a refresh token that was already rotated ends the whole session.",
-		Metadata:    key("auth:refresh:call", true), Errors: []int{http.StatusUnprocessableEntity},
+		Metadata:    key("auth:refresh:call", false), Errors: []int{http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *RefreshInput) (*SessionOutput, error) {
 		p := surface.PrincipalFrom(ctx)
 		ts, err := ids.Refresh(ctx, identity.KindUser, p.TenantID, in.Body.RefreshToken)

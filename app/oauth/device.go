@@ -14,6 +14,7 @@ import (
 	"github.com/ory/fosite"
 	"github.com/ory/fosite/handler/oauth2"
 
+	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/identity"
 	"github.com/stvos/stvos/ports"
 )
@@ -135,16 +136,25 @@ func (s *Server) deviceVerification(w http.ResponseWriter, r *http.Request) {
 		render(w, http.StatusOK, ask)
 		return
 	}
-	if !s.allow(w, r, "addr", s.limits.PerAddress) { // code lookups: no guessing at speed
+	if !s.allow(w, r, "addr", s.limits.PerAddress) {
+		return
+	}
+	// Codes are guesses like passwords: wrong ones count against the address's failure budget.
+	attempt, err := s.throttle.Begin(r.Context(), "device", "", surface.ClientOf(r.Context()).Address)
+	if err != nil {
+		ask.Error = signInError(err)
+		retryAfter(w, err)
+		render(w, statusOf(err), ask)
 		return
 	}
 	code := normalizeUserCode(raw)
 	var tenantID string
-	err := s.uow.Do(r.Context(), ports.PlatformScope(), func(ctx context.Context) (err error) {
+	err = s.uow.Do(r.Context(), ports.PlatformScope(), func(ctx context.Context) (err error) {
 		tenantID, err = s.ids.Directory.Lookup(ctx, identity.DirectoryDeviceCode, code)
 		return err
 	})
 	if code == "" || err != nil {
+		attempt.Failed(r.Context())
 		ask.Error = "That code is not valid. Check the code on your TV."
 		render(w, http.StatusNotFound, ask)
 		return
@@ -161,9 +171,6 @@ func (s *Server) deviceVerification(w http.ResponseWriter, r *http.Request) {
 		render(w, http.StatusOK, p)
 		return
 	}
-	if !s.allow(w, r, "login", s.limits.Login) {
-		return
-	}
 	if !csrfValid(r) {
 		p.Error = "Your session expired. Please sign in again."
 		render(w, http.StatusForbidden, p)
@@ -176,9 +183,10 @@ func (s *Server) deviceVerification(w http.ResponseWriter, r *http.Request) {
 			render(w, http.StatusGone, p)
 			return
 		}
-		u, err := s.ids.AuthenticateUser(ctx, t.ID, r.PostForm.Get("email"), r.PostForm.Get("password"))
+		u, err := s.ids.AuthenticateUser(ctx, t.ID, r.PostForm.Get("email"), r.PostForm.Get("password"), surface.ClientOf(ctx).Address)
 		if err != nil {
 			p.Email, p.Error = r.PostForm.Get("email"), signInError(err)
+			retryAfter(w, err)
 			render(w, statusOf(err), p)
 			return
 		}

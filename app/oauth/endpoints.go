@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/ory/fosite"
 	"github.com/ory/fosite/handler/openid"
 
+	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/identity"
 	"github.com/stvos/stvos/ports"
 )
@@ -25,7 +27,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "The request could not be parsed.")
 		return
 	}
-	if r.Method == http.MethodGet && !s.allow(w, r, "addr", s.limits.PerAddress) {
+	if !s.allow(w, r, "addr", s.limits.PerAddress) {
 		return
 	}
 	t, err := s.clientTenant(r.Context(), r.Form.Get("client_id"))
@@ -33,9 +35,6 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		// With no known client there is no redirect URI to trust: answer here.
 		render(w, http.StatusBadRequest, page{Title: "This sign-in link is not valid", Brand: brandOf(nil),
 			Message: "The app that sent you here is unknown or disabled. Go back to the app and try again."})
-		return
-	}
-	if r.Method == http.MethodPost && !s.allow(w, r, "login", s.limits.Login) {
 		return
 	}
 	s.inTenant(w, r, t.ID, func(ctx context.Context, w http.ResponseWriter) {
@@ -66,10 +65,11 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 			render(w, http.StatusForbidden, p)
 			return
 		}
-		u, err := s.ids.AuthenticateUser(ctx, t.ID, r.PostForm.Get("email"), r.PostForm.Get("password"))
+		u, err := s.ids.AuthenticateUser(ctx, t.ID, r.PostForm.Get("email"), r.PostForm.Get("password"), surface.ClientOf(ctx).Address)
 		if err != nil {
 			p.Email = r.PostForm.Get("email")
 			p.Error, p.Title = signInError(err), "Sign in to "+brandOf(&t).Name
+			retryAfter(w, err)
 			render(w, statusOf(err), p)
 			return
 		}
@@ -97,6 +97,14 @@ func signInError(err error) string {
 		return "The email or password is wrong."
 	}
 	return "Something went wrong. Please try again."
+}
+
+// retryAfter tells a throttled browser when to try again.
+func retryAfter(w http.ResponseWriter, err error) {
+	var e *ports.Error
+	if errors.As(err, &e) && e.RetryAfterSeconds > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfterSeconds))
+	}
 }
 
 func statusOf(err error) int {

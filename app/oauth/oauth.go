@@ -22,6 +22,7 @@ import (
 	"github.com/stvos/stvos/adapters/jwt"
 	"github.com/stvos/stvos/core/identity"
 	"github.com/stvos/stvos/core/tenant"
+	"github.com/stvos/stvos/core/throttle"
 	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/tenants"
 )
@@ -42,6 +43,7 @@ type Server struct {
 	tenants  *tenant.Service
 	signer   ports.TokenSigner
 	limiter  ports.RateLimiter
+	throttle *throttle.Throttle
 	limits   tenants.Limits
 	issuer   string
 	log      *slog.Logger
@@ -58,6 +60,7 @@ type Params struct {
 	Signer      *jwt.Signer
 	Revocations ports.Revocations
 	Limiter     ports.RateLimiter
+	Throttle    *throttle.Throttle
 	Secrets     SecretStore
 	Config      Config
 	Log         *slog.Logger
@@ -108,7 +111,7 @@ func New(p Params) (*Server, error) {
 		OpenIDConnectTokenStrategy: compose.NewOpenIDConnectStrategy(keyGetter, cfg),
 		Signer:                     &fjwt.DefaultSigner{GetPrivateKey: keyGetter},
 	}
-	s := &Server{store: store, uow: p.UnitOfWork, ids: p.Identity, tenants: p.Tenants, signer: p.Signer, limiter: p.Limiter,
+	s := &Server{store: store, uow: p.UnitOfWork, ids: p.Identity, tenants: p.Tenants, signer: p.Signer, limiter: p.Limiter, throttle: p.Throttle,
 		limits: p.Config.Limits, issuer: p.Config.Issuer, log: p.Log}
 	s.device = &deviceHandler{server: s, strategy: strategy.CoreStrategy, store: store, oauth: p.OAuth, cfg: cfg}
 	s.provider = compose.Compose(cfg, store, strategy,

@@ -86,7 +86,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service) {
 	huma.Register(s.API, huma.Operation{
 		OperationID: "login-partner-staff", Method: http.MethodPost, Path: "/partner-auth/login", Tags: []string{"auth"},
 		Summary: "Sign in as partner staff", Description: "Email and password; no API key needed. Rate-limited per address and per account.",
-		Metadata: surface.Public(true), Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity},
+		Metadata: surface.Public(), Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *LoginInput) (*TokensOutput, error) {
 		st, ts, err := ids.StaffLogin(ctx, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
 		if err != nil {
@@ -97,7 +97,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service) {
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "refresh-partner-staff", Method: http.MethodPost, Path: "/partner-auth/refresh", Tags: []string{"auth"},
-		Summary: "Rotate a partner staff refresh token", Metadata: surface.Public(true),
+		Summary: "Rotate a partner staff refresh token", Metadata: surface.Public(),
 		Errors: []int{http.StatusUnauthorized, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *RefreshInput) (*TokensOutput, error) {
 		ts, err := ids.Refresh(ctx, identity.KindPartnerStaff, "", in.Body.RefreshToken)

@@ -49,7 +49,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service) {
 		OperationID: "login-operator", Method: http.MethodPost, Path: "/platform/auth/login", Tags: []string{"auth"},
 		Summary:     "Sign in as an operator",
 		Description: "Returns a short-lived access token (15 minutes) and a refresh token. Rate-limited strictly per address.",
-		Metadata:    surface.Public(true), Errors: []int{http.StatusUnauthorized},
+		Metadata:    surface.Public(), Errors: []int{http.StatusUnauthorized},
 	}, func(ctx context.Context, in *LoginInput) (*TokenOutput, error) {
 		ts, err := ids.OperatorLogin(ctx, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
 		if err != nil {
@@ -61,7 +61,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service) {
 		OperationID: "refresh-operator-token", Method: http.MethodPost, Path: "/platform/auth/refresh", Tags: []string{"auth"},
 		Summary:     "Refresh an operator's tokens",
 		Description: "Rotates the refresh token. Presenting a refresh token that was already used revokes the session.",
-		Metadata:    surface.Public(true), Errors: []int{http.StatusUnauthorized},
+		Metadata:    surface.Public(), Errors: []int{http.StatusUnauthorized},
 	}, func(ctx context.Context, in *RefreshInput) (*TokenOutput, error) {
 		ts, err := ids.Refresh(ctx, identity.KindOperator, "", in.Body.RefreshToken)
 		if err != nil {

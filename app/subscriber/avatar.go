@@ -60,7 +60,7 @@ func registerAvatar(s *surface.Surface, ids *identity.Service) {
 	huma.Register(s.API, huma.Operation{
 		OperationID: "get-avatar", Method: http.MethodGet, Path: "/media/avatars/{tenant_id}/{file}", Tags: []string{"users"},
 		Summary: "An avatar image", Description: "Public, like an avatar on a CDN: the name is unguessable and changes with every upload.",
-		Metadata: surface.Public(false), Errors: []int{http.StatusNotFound},
+		Metadata: surface.Public(), Errors: []int{http.StatusNotFound},
 	}, func(ctx context.Context, in *MediaInput) (*MediaOutput, error) {
 		obj, err := ids.Media(ctx, "avatars/"+in.TenantID+"/"+in.File)
 		if err != nil {

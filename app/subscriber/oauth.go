@@ -23,7 +23,7 @@ func registerJWKS(s *surface.Surface, signer ports.TokenSigner) {
 		OperationID: "get-jwks", Method: http.MethodGet, Path: "/oauth/jwks", Tags: []string{"oauth"},
 		Summary:     "Token signing keys (JWKS, RFC 7517)",
 		Description: "Every token names its key in kid. After a rotation the previous key stays listed until the tokens it signed expire.",
-		Metadata:    surface.Public(false),
+		Metadata:    surface.Public(),
 	}, func(ctx context.Context, _ *struct{}) (*JWKSOutput, error) {
 		out := &JWKSOutput{CacheControl: "public, max-age=300"}
 		out.Body.Keys = signer.PublicKeys(ctx)

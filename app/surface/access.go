@@ -52,8 +52,10 @@ type Access struct {
 	// TenantParam names the path parameter that holds the tenant the operation acts in (platform
 	// routes); otherwise the domain is the caller's own tenant.
 	TenantParam string
-	// Login marks sign-in routes, which get the stricter per-address rate limit.
-	Login bool
+	// Registration marks sign-up routes, which count against the per-address registration
+	// limit (generous enough for a class signing up at once on one gym's Wi-Fi). Sign-in routes
+	// need no mark: they count failures, in the core.
+	Registration bool
 	// Scope is the OAuth scope a delegated token (one issued to an OAuth client) must hold to
 	// call the operation. An operation without a scope refuses every delegated token, so admin
 	// operations stay out of third-party apps' reach. First-party sign-in tokens are not limited
@@ -65,7 +67,7 @@ type Access struct {
 func (a Access) Meta() map[string]any { return map[string]any{accessKey: a} }
 
 // Public declares an operation anyone may call.
-func Public(login bool) map[string]any { return Access{Public: true, Login: login}.Meta() }
+func Public() map[string]any { return Access{Public: true}.Meta() }
 
 // Permit declares an operation that needs the credentials and the permission.
 func Permit(permission string, creds ...Credential) map[string]any {

@@ -96,8 +96,8 @@ func (s *Surface) guard(ctx huma.Context, next func(huma.Context)) {
 }
 
 func (s *Surface) addressLimit(ctx huma.Context, acc Access) ports.KeyedLimit {
-	if acc.Login {
-		return ports.KeyedLimit{Key: "rl:login:{" + clientAddr(ctx) + "}", Limit: s.deps.Limits.Login}
+	if acc.Registration {
+		return ports.KeyedLimit{Key: "rl:register:{" + clientAddr(ctx) + "}", Limit: s.deps.Limits.Registration}
 	}
 	return ports.KeyedLimit{Key: "rl:addr:{" + clientAddr(ctx) + "}", Limit: s.deps.Limits.PerAddress}
 }

@@ -9,9 +9,9 @@ import (
 )
 
 // AuthenticateUser checks a tenant user's email and password for a sign-in form (the OAuth
-// authorization and device pages): throttled per account, suspended users refused.
-func (s *Service) AuthenticateUser(ctx context.Context, tenantID, email, password string) (User, error) {
-	return s.signIn(ctx, tenantID, email, password, nil)
+// authorization and device pages) from address: failures throttled, suspended users refused.
+func (s *Service) AuthenticateUser(ctx context.Context, tenantID, email, password, address string) (User, error) {
+	return s.signIn(ctx, tenantID, email, password, address, nil)
 }
 
 // OpenOAuthSession records an OAuth grant as a session of the user the first time it issues a

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/throttle"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -18,10 +19,6 @@ const (
 	UserSessionTTL     = 30 * 24 * time.Hour
 )
 
-// AccountLimit bounds sign-in attempts per account, on top of the per-address limit of the
-// surfaces, so guessing one account's password from many addresses is slow too.
-var AccountLimit = ports.Limit{Rate: 10, Burst: 10, Period: 15 * time.Minute}
-
 // Deps are what the identity use cases need.
 type Deps struct {
 	UnitOfWork  ports.UnitOfWork
@@ -32,11 +29,12 @@ type Deps struct {
 	Hasher      ports.PasswordHasher
 	Signer      ports.TokenSigner
 	Revocations ports.Revocations
-	Limiter     ports.RateLimiter
-	Audit       audit.Store
-	OAuth       OAuthStore
-	Blobs       ports.BlobStore
-	Clock       ports.Clock
+	// Throttle refuses password guesses once the failures allowed are spent.
+	Throttle *throttle.Throttle
+	Audit    audit.Store
+	OAuth    OAuthStore
+	Blobs    ports.BlobStore
+	Clock    ports.Clock
 	// OnSuspend are told, inside the suspension's unit of work, that a user was suspended (the
 	// playback context frees the user's stream slots through it).
 	OnSuspend []SuspendHook
@@ -115,17 +113,16 @@ func (s *Service) Bootstrap(ctx context.Context, email, password, name string) (
 // OperatorLogin signs an operator in and opens a session.
 func (s *Service) OperatorLogin(ctx context.Context, email, password string, c Client) (TokenSet, error) {
 	email = partner.NormalizeEmail(email)
-	if err := s.throttle(ctx, "platform", email); err != nil {
-		return TokenSet{}, err
-	}
 	var ts TokenSet
-	err := s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
-		op, err := s.Store.OperatorByEmail(ctx, email)
-		if err := s.checkPassword(password, op.PasswordHash, err); err != nil {
+	err := s.guess(ctx, "platform", email, c.Address, func() error {
+		return s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
+			op, err := s.Store.OperatorByEmail(ctx, email)
+			if err := s.checkPassword(password, op.PasswordHash, err); err != nil {
+				return err
+			}
+			ts, err = s.open(ctx, Principal{Kind: KindOperator, SubjectID: op.ID, Roles: []string{RoleSuperadmin}}, c, OperatorSessionTTL)
 			return err
-		}
-		ts, err = s.open(ctx, Principal{Kind: KindOperator, SubjectID: op.ID, Roles: []string{RoleSuperadmin}}, c, OperatorSessionTTL)
-		return err
+		})
 	})
 	return ts, err
 }
@@ -150,13 +147,22 @@ func (s *Service) checkPassword(password, hash string, lookupErr error) error {
 	return nil
 }
 
-// throttle counts a sign-in attempt against the account.
-func (s *Service) throttle(ctx context.Context, scope, email string) error {
-	d, err := s.Limiter.Allow(ctx, "rl:{"+scope+"}:account:"+email, AccountLimit)
-	if err != nil || d.Allowed {
-		return nil //nolint:nilerr // the limiter fails open; the per-address limit still holds
+// guess runs a sign-in (check) under the failure throttle of its realm ("platform", "partner"
+// or a tenant id): it is refused while the failures allowed for the account from the address, or
+// for the address across accounts, are spent; a wrong email or password counts as a failure;
+// a success forgets the account's failures from that address. Every sign-in with a password
+// goes through here.
+func (s *Service) guess(ctx context.Context, realm, email, address string, check func() error) error {
+	attempt, err := s.Throttle.Begin(ctx, realm, email, address)
+	if err != nil {
+		return err
 	}
-	retry := int(d.RetryAfter.Seconds()) + 1
-	return &ports.Error{Kind: ports.ErrLimitExceeded, Code: "TOO_MANY_ATTEMPTS",
-		Message: "Too many sign-in attempts for this account; try again later.", RetryAfterSeconds: retry}
+	err = check()
+	switch {
+	case err == nil:
+		attempt.Succeeded(ctx)
+	case errors.Is(err, ErrBadCredentials):
+		attempt.Failed(ctx)
+	}
+	return err
 }

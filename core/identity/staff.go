@@ -17,14 +17,16 @@ func staffPrincipal(st partner.Staff) Principal {
 // the platform directory finds their client.
 func (s *Service) StaffLogin(ctx context.Context, email, password string, c Client) (partner.Staff, TokenSet, error) {
 	email = partner.NormalizeEmail(email)
-	if err := s.throttle(ctx, "partner", email); err != nil {
-		return partner.Staff{}, TokenSet{}, err
-	}
 	var (
 		st partner.Staff
 		ts TokenSet
 	)
-	err := s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
+	err := s.guess(ctx, "partner", email, c.Address, func() error { return s.staffSignIn(ctx, email, password, c, &st, &ts) })
+	return st, ts, err
+}
+
+func (s *Service) staffSignIn(ctx context.Context, email, password string, c Client, st *partner.Staff, ts *TokenSet) error {
+	return s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
 		tenantID, err := s.Directory.Lookup(ctx, partner.DirectoryStaffEmail, email)
 		if errors.Is(err, ports.ErrNotFound) {
 			return s.checkPassword(password, "", err)
@@ -33,7 +35,7 @@ func (s *Service) StaffLogin(ctx context.Context, email, password string, c Clie
 			return err
 		}
 		return s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
-			st, err = s.Staff.StaffByEmail(ctx, email)
+			*st, err = s.Staff.StaffByEmail(ctx, email)
 			if err := s.checkPassword(password, st.PasswordHash, err); err != nil {
 				return err
 			}
@@ -48,11 +50,10 @@ func (s *Service) StaffLogin(ctx context.Context, email, password string, c Clie
 			if p.Status != partner.StatusActive || !active {
 				return ErrSuspended
 			}
-			ts, err = s.open(ctx, staffPrincipal(st), c, StaffSessionTTL)
+			*ts, err = s.open(ctx, staffPrincipal(*st), c, StaffSessionTTL)
 			return err
 		})
 	})
-	return st, ts, err
 }
 
 // StaffProfile is what a staff member sees of themselves.

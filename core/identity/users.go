@@ -74,7 +74,7 @@ func (s *Service) Register(ctx context.Context, tenantID string, r Registration,
 // Login signs a user of the tenant in and opens a session.
 func (s *Service) Login(ctx context.Context, tenantID, email, password string, c Client) (User, TokenSet, error) {
 	var ts TokenSet
-	u, err := s.signIn(ctx, tenantID, email, password, func(ctx context.Context, u User) (err error) {
+	u, err := s.signIn(ctx, tenantID, email, password, c.Address, func(ctx context.Context, u User) (err error) {
 		ts, err = s.open(ctx, userPrincipal(u), c, UserSessionTTL)
 		return err
 	})
@@ -83,15 +83,16 @@ func (s *Service) Login(ctx context.Context, tenantID, email, password string, c
 
 // signIn checks a tenant user's email and password, throttled per account, refusing suspended
 // users; it records the sign-in and runs then (if any) in the same unit of work.
-func (s *Service) signIn(ctx context.Context, tenantID, email, password string, then func(context.Context, User) error) (User, error) {
+func (s *Service) signIn(ctx context.Context, tenantID, email, password, address string, then func(context.Context, User) error) (User, error) {
 	email = partner.NormalizeEmail(email)
-	if err := s.throttle(ctx, tenantID, email); err != nil {
-		return User{}, err
-	}
 	var u User
-	err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
-		var err error
-		u, err = s.Store.UserByEmail(ctx, email)
+	err := s.guess(ctx, tenantID, email, address, func() error { return s.userSignIn(ctx, tenantID, email, password, &u, then) })
+	return u, err
+}
+
+func (s *Service) userSignIn(ctx context.Context, tenantID, email, password string, out *User, then func(context.Context, User) error) error {
+	return s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
+		u, err := s.Store.UserByEmail(ctx, email)
 		if err := s.checkPassword(password, u.PasswordHash, err); err != nil {
 			return err
 		}
@@ -103,12 +104,12 @@ func (s *Service) signIn(ctx context.Context, tenantID, email, password string, 
 		if err := s.Store.SaveUser(ctx, u); err != nil {
 			return err
 		}
+		*out = u
 		if then == nil {
 			return nil
 		}
 		return then(ctx, u)
 	})
-	return u, err
 }
 
 // Actor is who performs an administrative change, for the audit log.

@@ -48,16 +48,18 @@ type Attempt struct {
 	account string
 }
 
-// Begin checks that a guess at account (an email, a code) from address may be made in realm (a
-// tenant id, "platform", "partner"): it answers ErrLimitExceeded, code TOO_MANY_ATTEMPTS, with
-// the time to wait when the failures allowed are spent. When the store cannot be reached the
-// guess is allowed (the per-address request limits and the cost of password hashing still
+// Begin checks that a guess at account (an email) from address may be made in realm (a tenant
+// id, "platform", "partner"; an empty account counts only against the address, for guesses that
+// name no account, such as a device code): it answers ErrLimitExceeded, code TOO_MANY_ATTEMPTS,
+// with the time to wait when the failures allowed are spent. When the store cannot be reached
+// the guess is allowed (the per-address request limits and the cost of password hashing still
 // hold).
 func (t *Throttle) Begin(ctx context.Context, realm, account, address string) (*Attempt, error) {
-	a := &Attempt{t: t, account: "fail:{" + realm + "}:account:" + strings.ToLower(account) + "|" + address}
-	a.limits = []ports.KeyedLimit{
-		{Key: a.account, Limit: t.policy.PerAccount},
-		{Key: "fail:address:{" + address + "}", Limit: t.policy.PerAddress},
+	a := &Attempt{t: t}
+	a.limits = []ports.KeyedLimit{{Key: "fail:address:{" + address + "}", Limit: t.policy.PerAddress}}
+	if account != "" {
+		a.account = "fail:{" + realm + "}:account:" + strings.ToLower(account) + "|" + address
+		a.limits = append(a.limits, ports.KeyedLimit{Key: a.account, Limit: t.policy.PerAccount})
 	}
 	d, err := t.failures.Check(ctx, a.limits)
 	if err != nil || d.Allowed {
@@ -68,12 +70,15 @@ func (t *Throttle) Begin(ctx context.Context, realm, account, address string) (*
 		Message: "Too many failed attempts; try again later.", RetryAfterSeconds: retry}
 }
 
-// Failed counts the guess as a failure.
+// Failed counts the guess as a failure. Like Begin it fails open: a store that cannot be reached
+// loses the count.
 func (a *Attempt) Failed(ctx context.Context) {
 	_ = a.t.failures.Fail(context.WithoutCancel(ctx), a.limits)
 }
 
 // Succeeded forgets the account's failures from this address.
 func (a *Attempt) Succeeded(ctx context.Context) {
-	_ = a.t.failures.Clear(context.WithoutCancel(ctx), a.account)
+	if a.account != "" {
+		_ = a.t.failures.Clear(context.WithoutCancel(ctx), a.account)
+	}
 }

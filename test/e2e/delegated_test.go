@@ -29,7 +29,7 @@ type delegatedFixture struct {
 }
 
 func delegatedSetup(t *testing.T) delegatedFixture {
-	srv := harness.StartServer(t, map[string]string{"STVOS_RATE_LOGIN": "1000",
+	srv := harness.StartServer(t, map[string]string{
 		"STVOS_RATE_PER_ADDRESS": "100000", "STVOS_RATE_PER_CREDENTIAL": "100000"})
 	op := operator(t, srv)
 	tenantID, key := onboard(t, op, "delegated", nil)

@@ -28,7 +28,7 @@ func member(t *testing.T, app *client, email string) map[string]any {
 
 func TestSubscriberSessionLifecycle(t *testing.T) {
 	t.Parallel()
-	srv := harness.StartServer(t, map[string]string{"STVOS_RATE_LOGIN": "1000"})
+	srv := harness.StartServer(t)
 	op := operator(t, srv)
 	_, key := onboard(t, op, "fit", nil)
 	app := newClient(t, srv.URL).with("X-API-Key", key)
@@ -127,7 +127,7 @@ func TestTokensStayInTheirTenantAndSurface(t *testing.T) {
 
 func TestAccountAndSessions(t *testing.T) {
 	t.Parallel()
-	srv := harness.StartServer(t, map[string]string{"STVOS_RATE_LOGIN": "1000"})
+	srv := harness.StartServer(t)
 	op := operator(t, srv)
 	_, key := onboard(t, op, "acct", nil)
 	app := newClient(t, srv.URL).with("X-API-Key", key)

@@ -87,7 +87,7 @@ type oauthFixture struct {
 }
 
 func oauthSetup(t *testing.T) oauthFixture {
-	srv := harness.StartServer(t, map[string]string{"STVOS_RATE_LOGIN": "1000"})
+	srv := harness.StartServer(t)
 	op := operator(t, srv)
 	r := op.call("POST", "/platform/tenants", map[string]any{"name": "Stream Co", "slug": "streamco",
 		"branding": map[string]string{"display_name": "StreamCo Plus", "primary_color": "#aa0055"}})

@@ -116,7 +116,7 @@ func TestTenantListIsCursorPaginated(t *testing.T) {
 
 func TestOperatorSessions(t *testing.T) {
 	t.Parallel()
-	srv := harness.StartServer(t, map[string]string{"STVOS_RATE_LOGIN": "1000"})
+	srv := harness.StartServer(t)
 	_, err := bootstrap(srv, "ops@stvos.test")
 	require.NoError(t, err)
 	c := newClient(t, srv.URL)

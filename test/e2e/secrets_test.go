@@ -17,7 +17,7 @@ import (
 // looks for each secret.
 func TestSecretsAreNeverKeptOrLoggedInClear(t *testing.T) {
 	t.Parallel()
-	srv := harness.StartServer(t, map[string]string{"STVOS_RATE_LOGIN": "1000"})
+	srv := harness.StartServer(t)
 	op := operator(t, srv)
 	id, key := onboard(t, op, "secret", nil)
 	partnerID := op.call("POST", "/platform/tenants/"+id+"/partners", map[string]string{"name": "P"}).str("id")
