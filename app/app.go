@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxevent"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/stvos/stvos/app/platform"
 	"github.com/stvos/stvos/app/subscriber"
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/app/telemetry"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/identity"
 	corepartner "github.com/stvos/stvos/core/partner"
@@ -66,7 +68,10 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 			jwt.Config{Issuer: cfg.PublicURL, KeyPEM: cfg.SigningKeyPEM},
 			blobfs.Config{Dir: cfg.BlobDir},
 			river.Config{Migrate: cfg.Migrate, URL: cfg.DatabaseURL},
+			telemetry.Config{MetricsAddr: cfg.MetricsAddr, Version: Version},
 		),
+		telemetry.Module,
+		fx.Provide(func(t telemetry.Tracing) trace.TracerProvider { return t.Provider }),
 		postgres.Module, redis.Module, argon2.Module, jwt.Module, blobfs.Module, river.Module,
 		fx.Provide(fx.Annotate(newMaintenance, fx.As(new(river.Maintenance)))),
 		Core,
@@ -104,9 +109,9 @@ func newIdentity(p identityParams) (*identity.Service, error) {
 }
 
 func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, a ports.Admission,
-	clock ports.Clock, p *policies.Enforcer) surface.Deps {
+	clock ports.Clock, p *policies.Enforcer, m *telemetry.Metrics) surface.Deps {
 	return surface.Deps{Resolver: r, Signer: s, Admission: a, Clock: clock, Limits: cfg.Limits, Policy: p, Log: log, Version: Version,
-		PublicURL: cfg.PublicURL}
+		PublicURL: cfg.PublicURL, Observer: m}
 }
 
 // newKeyUses records API key uses in batches for as long as the application runs.

@@ -21,6 +21,7 @@ import (
 // same name (lower-case, dashes) override it.
 type Config struct {
 	Addr            string
+	MetricsAddr     string
 	PublicURL       string
 	DatabaseURL     string
 	RedisURL        string
@@ -46,6 +47,7 @@ type Setting struct {
 // Settings lists every configuration variable.
 var Settings = []Setting{
 	{"STVOS_ADDR", "addr", ":8080", "address to listen on"},
+	{"STVOS_METRICS_ADDR", "metrics-addr", "", "address of the metrics listener: Prometheus /metrics and /debug/pprof/ (keep it private); empty: none"},
 	{"STVOS_PUBLIC_URL", "public-url", "http://localhost:8080", "URL clients reach the server at; the issuer of its tokens"},
 	{"STVOS_DATABASE_URL", "database-url", "", "PostgreSQL URL; its role owns the schema and may create roles on first migrate (required)"},
 	{"STVOS_REDIS_URL", "redis-url", "", "Redis URL, redis://host:port/db (required)"},
@@ -86,7 +88,7 @@ func LoadConfig(name string, args []string) (Config, error) {
 func ParseConfig(get func(env string) string) (Config, error) {
 	var errs []error
 	c := Config{
-		Addr: get("STVOS_ADDR"), PublicURL: strings.TrimRight(get("STVOS_PUBLIC_URL"), "/"),
+		Addr: get("STVOS_ADDR"), MetricsAddr: get("STVOS_METRICS_ADDR"), PublicURL: strings.TrimRight(get("STVOS_PUBLIC_URL"), "/"),
 		DatabaseURL: get("STVOS_DATABASE_URL"), RedisURL: get("STVOS_REDIS_URL"), RedisPrefix: get("STVOS_REDIS_PREFIX"),
 		SigningKeyFile: get("STVOS_SIGNING_KEY_FILE"), BlobDir: get("STVOS_BLOB_DIR"), Limits: tenants.DefaultLimits(),
 	}

@@ -10,9 +10,11 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	goredis "github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/app/telemetry"
 )
 
 // Server is the one HTTP listener of every surface.
@@ -32,6 +34,8 @@ type ServerParams struct {
 	Pool      *pgxpool.Pool
 	Redis     *goredis.Client
 	Log       *slog.Logger
+	Metrics   *telemetry.Metrics
+	Tracing   telemetry.Tracing
 }
 
 // NewServer builds the server: every surface's routes, /healthz, /readyz, and the edge
@@ -57,8 +61,14 @@ func NewServer(p ServerParams) *Server {
 		_, _ = w.Write([]byte(`{"postgres":"` + checks["postgres"] + `","redis":"` + checks["redis"] + `"}`))
 	})
 	p.Mux.HandleFunc("/", surface.NotFound)
+	handler := surface.Edge(p.Mux, p.Log, p.Config.TrustProxy, p.Metrics)
+	if p.Tracing.Provider != nil {
+		// The server span of each request; the edge names it after the route once routed.
+		handler = otelhttp.NewHandler(handler, "http.request", otelhttp.WithTracerProvider(p.Tracing.Provider),
+			otelhttp.WithPropagators(p.Tracing.Propagators))
+	}
 	s := &Server{log: p.Log, http: &http.Server{
-		Handler: surface.Edge(p.Mux, p.Log, p.Config.TrustProxy), ReadHeaderTimeout: 10 * time.Second,
+		Handler: handler, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 	}}
 	p.Lifecycle.Append(fx.Hook{

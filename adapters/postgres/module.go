@@ -3,7 +3,10 @@ package postgres
 import (
 	"context"
 
+	"github.com/exaring/otelpgx"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/core/audit"
@@ -40,14 +43,26 @@ var Module = fx.Module("postgres",
 	),
 )
 
-func newPool(lc fx.Lifecycle, cfg Config) (*pgxpool.Pool, error) {
-	ctx := context.Background()
+type poolParams struct {
+	fx.In
+	Lifecycle fx.Lifecycle
+	Config    Config
+	// Tracing, when not nil, traces every query (OpenTelemetry).
+	Tracing trace.TracerProvider `optional:"true"`
+}
+
+func newPool(p poolParams) (*pgxpool.Pool, error) {
+	ctx, cfg, lc := context.Background(), p.Config, p.Lifecycle
 	if cfg.Migrate {
 		if _, err := Migrate(ctx, cfg.URL); err != nil {
 			return nil, err
 		}
 	}
-	pool, err := Connect(ctx, cfg.URL)
+	var tracer pgx.QueryTracer
+	if p.Tracing != nil {
+		tracer = otelpgx.NewTracer(otelpgx.WithTracerProvider(p.Tracing), otelpgx.WithTrimSQLInSpanName())
+	}
+	pool, err := ConnectTraced(ctx, cfg.URL, tracer)
 	if err != nil {
 		return nil, err
 	}

@@ -17,10 +17,16 @@ const AppRole = "stvos_app"
 
 // Connect opens a pool whose connections work as AppRole. It checks the database answers.
 func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	return ConnectTraced(ctx, url, nil)
+}
+
+// ConnectTraced is Connect with a tracer of every query (none when nil).
+func ConnectTraced(ctx context.Context, url string, tracer pgx.QueryTracer) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse database URL: %w", err)
 	}
+	cfg.ConnConfig.Tracer = tracer
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 		_, err := c.Exec(ctx, "SET ROLE "+AppRole)
 		return err

@@ -66,18 +66,23 @@ func NewChecker(c goredis.UniversalClient, prefix string, log *slog.Logger) *Che
 		log = slog.Default()
 	}
 	_, cluster := c.(*goredis.ClusterClient)
-	ch := &Checker{c: c, s: c, cluster: cluster, prefix: prefix, log: log}
-	// go-redis's autopipeliner (marked experimental upstream) sends the script calls of
-	// concurrent requests in one write and reads their answers in one read: under load the
-	// request path then pays a fraction of a system call for Redis instead of two. A batch that
-	// fails on a network error is retried whole, so a request may then be counted twice against
-	// its limits: acceptable for rate limits, and the checks read nothing else that changes.
-	if single, ok := c.(*goredis.Client); ok {
+	return &Checker{c: c, s: c, cluster: cluster, prefix: prefix, log: log}
+}
+
+// Batched makes the checker send the script calls of concurrent requests together through
+// go-redis's autopipeliner (marked experimental upstream): one write and one read for many
+// requests, so under load the request path pays a fraction of a system call for Redis instead of
+// two. A batch that fails on a network error is retried whole, so a request may then be counted
+// twice against its limits: acceptable for rate limits, and the checks read nothing else that
+// changes. Batched calls run on the pipeliner's context, outside the request's trace, so a
+// traced process does not batch. Clusters are not batched.
+func (c *Checker) Batched() *Checker {
+	if single, ok := c.c.(*goredis.Client); ok {
 		if ap, err := single.AutoPipeline(); err == nil {
-			ch.s = ap
+			c.s = ap
 		}
 	}
-	return ch
+	return c
 }
 
 func (c *Checker) generationKey(tenantID string) string { return c.prefix + "gen:{" + tenantID + "}" }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/redis/go-redis/extra/redisotel/v9"
 	goredis "github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/ports"
@@ -22,7 +24,7 @@ type Config struct {
 var Module = fx.Module("redis",
 	fx.Provide(
 		newClient,
-		func(c *goredis.Client, cfg Config, log *slog.Logger) *Checker { return NewChecker(c, cfg.Prefix, log) },
+		newChecker,
 		func(c *Checker) ports.RateLimiter { return c },
 		func(c *Checker) ports.Admission { return c },
 		func(c *Checker) ports.Changes { return c },
@@ -32,10 +34,41 @@ var Module = fx.Module("redis",
 	),
 )
 
-func newClient(lc fx.Lifecycle, cfg Config) (*goredis.Client, error) {
+func newChecker(p checkerParams) *Checker {
+	c := NewChecker(p.Client, p.Config.Prefix, p.Log)
+	if p.Tracing == nil {
+		c.Batched()
+	}
+	return c
+}
+
+type checkerParams struct {
+	fx.In
+	Client  *goredis.Client
+	Config  Config
+	Log     *slog.Logger
+	Tracing trace.TracerProvider `optional:"true"`
+}
+
+type clientParams struct {
+	fx.In
+	Lifecycle fx.Lifecycle
+	Config    Config
+	// Tracing, when not nil, traces every command (OpenTelemetry).
+	Tracing trace.TracerProvider `optional:"true"`
+}
+
+func newClient(p clientParams) (*goredis.Client, error) {
+	lc, cfg := p.Lifecycle, p.Config
 	c, err := Connect(context.Background(), cfg.URL)
 	if err != nil {
 		return nil, err
+	}
+	if p.Tracing != nil {
+		if err := redisotel.InstrumentTracing(c, redisotel.WithTracerProvider(p.Tracing)); err != nil {
+			_ = c.Close()
+			return nil, err
+		}
 	}
 	lc.Append(fx.StopHook(c.Close))
 	return c, nil

@@ -26,13 +26,21 @@ func TestRateLimiterContract(t *testing.T) {
 }
 
 func TestAdmissionContract(t *testing.T) {
-	contract.Admission(t, func(t *testing.T) (contract.AdmissionStore, ports.Revocations) {
-		url, prefix := harness.Redis(t)
-		c, err := redis.Connect(context.Background(), url)
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = c.Close() })
-		return redis.NewChecker(c, prefix, nil), redis.NewRevocations(c, prefix)
-	})
+	for name, batched := range map[string]bool{"direct": false, "batched": true} {
+		t.Run(name, func(t *testing.T) {
+			contract.Admission(t, func(t *testing.T) (contract.AdmissionStore, ports.Revocations) {
+				url, prefix := harness.Redis(t)
+				c, err := redis.Connect(context.Background(), url)
+				require.NoError(t, err)
+				t.Cleanup(func() { _ = c.Close() })
+				chk := redis.NewChecker(c, prefix, nil)
+				if batched {
+					chk.Batched()
+				}
+				return chk, redis.NewRevocations(c, prefix)
+			})
+		})
+	}
 }
 
 // TestScriptReloadsAfterFlush shows that a Redis that forgot the check script (a restart, a

@@ -71,6 +71,9 @@ func installErrorModel() {
 				for _, err := range errs {
 					if de := ports.AsError(err); de != nil && de.RetryAfterSeconds > 0 {
 						ctx.SetHeader("Retry-After", strconv.Itoa(de.RetryAfterSeconds))
+						if de.Code == "TOO_MANY_ATTEMPTS" && s != nil {
+							s.observer().Refused("failures")
+						}
 					}
 				}
 			}

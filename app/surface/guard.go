@@ -310,8 +310,27 @@ func (s *Surface) admit(ctx huma.Context, q ports.AdmissionQuery) (ans ports.Adm
 	if shown.Allowed {
 		return ans, true, true
 	}
+	s.observer().Refused(limitName(q, ans))
 	retry := ceilSeconds(shown.RetryAfter.Seconds())
 	s.fail(ctx, &ports.Error{Kind: ports.ErrLimitExceeded, Code: "RATE_LIMITED",
 		Message: fmt.Sprintf("Too many requests; retry in %d s.", retry), RetryAfterSeconds: retry})
 	return ans, true, false
+}
+
+// limitName names the first refusing limit of an answer, for metrics: address, registration or
+// credential.
+func limitName(q ports.AdmissionQuery, ans ports.AdmissionAnswer) string {
+	for i, d := range ans.Decisions {
+		if d.Allowed || i >= len(q.Limits) {
+			continue
+		}
+		switch key := q.Limits[i].Key; {
+		case strings.HasPrefix(key, "rl:addr:"):
+			return "address"
+		case strings.HasPrefix(key, "rl:register:"):
+			return "registration"
+		}
+		break
+	}
+	return "credential"
 }

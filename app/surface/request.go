@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	"go.opentelemetry.io/otel/attribute"
+	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/stvos/stvos/core/identity"
 
@@ -51,8 +54,13 @@ const maxRequestIDLength = 128
 
 // Edge wraps the whole mux: it gives every request an id (the caller's X-Request-ID when it is
 // sane, else a new one) echoed in X-Request-ID, recovers panics into a 500 the client can quote,
-// and writes one JSON access-log line per request with request and tenant id.
-func Edge(next http.Handler, log *slog.Logger, trustProxy bool) http.Handler {
+// writes one JSON access-log line per request with request and tenant id, records the request
+// for metrics by its route's template, and names the request's trace span after that route
+// with the request and tenant ids as attributes.
+func Edge(next http.Handler, log *slog.Logger, trustProxy bool, obs Observer) http.Handler {
+	if obs == nil {
+		obs = noObserver{}
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &Info{RequestID: sanitizeID(r.Header.Get("X-Request-ID"))}
@@ -64,6 +72,7 @@ func Edge(next http.Handler, log *slog.Logger, trustProxy bool) http.Handler {
 		w.Header().Set("X-Request-ID", info.RequestID)
 		rw := &recorder{ResponseWriter: w, status: http.StatusOK}
 		ctx := context.WithValue(r.Context(), infoKey{}, info)
+		routed := r.WithContext(ctx)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -75,14 +84,36 @@ func Edge(next http.Handler, log *slog.Logger, trustProxy bool) http.Handler {
 						Message: "Something went wrong on our side; quote the request id when you report it."})
 				}
 			}
+			route := routeOf(routed.Pattern)
+			elapsed := time.Since(start)
+			obs.Request(r.Method, route, rw.status, elapsed)
+			if span := trace.SpanFromContext(ctx); span.IsRecording() {
+				if route != "" {
+					span.SetName(r.Method + " " + route)
+					span.SetAttributes(semconv.HTTPRoute(route))
+				}
+				span.SetAttributes(attribute.String("stvos.request_id", info.RequestID), attribute.String("stvos.tenant_id", info.TenantID))
+			}
 			log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("request_id", info.RequestID),
 				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rw.status),
-				slog.Int64("bytes", rw.bytes), slog.Duration("duration", time.Since(start)),
+				slog.Int64("bytes", rw.bytes), slog.Duration("duration", elapsed),
 				slog.String("tenant_id", info.TenantID), slog.String("subject", info.Subject),
 				slog.String("client", info.ClientAddr))
 		}()
-		next.ServeHTTP(rw, r.WithContext(ctx))
+		next.ServeHTTP(rw, routed)
 	})
+}
+
+// routeOf is the path template of a ServeMux pattern ("GET /users/{id}" → "/users/{id}"); empty
+// for the catch-all that answers unknown paths.
+func routeOf(pattern string) string {
+	if i := strings.IndexByte(pattern, ' '); i >= 0 {
+		pattern = pattern[i+1:]
+	}
+	if pattern == "/" {
+		return ""
+	}
+	return pattern
 }
 
 // recoverPanics turns a panic inside an operation into the surface's 500 body.

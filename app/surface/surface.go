@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -50,11 +51,33 @@ type Deps struct {
 	Admission ports.Admission
 	Clock     ports.Clock
 	Limits    tenants.Limits
-	Policy    *policies.Enforcer
-	Log       *slog.Logger
-	Version   string
+	// Observer hears of requests and refusals, for metrics; nil hears nothing.
+	Observer Observer
+	Policy   *policies.Enforcer
+	Log      *slog.Logger
+	Version  string
 	// PublicURL is where clients reach the server, for absolute links in answers.
 	PublicURL string
+}
+
+// Observer records what the surfaces serve and refuse (the telemetry metrics implement it).
+type Observer interface {
+	// Request records one served request; route is its template, empty when no route matched.
+	Request(method, route string, status int, d time.Duration)
+	// Refused counts a refusal by a limit: address, registration, credential or failures.
+	Refused(limit string)
+}
+
+type noObserver struct{}
+
+func (noObserver) Request(string, string, int, time.Duration) {}
+func (noObserver) Refused(string)                             {}
+
+func (s *Surface) observer() Observer {
+	if s.deps.Observer == nil {
+		return noObserver{}
+	}
+	return s.deps.Observer
 }
 
 // Surface is one huma API with its conventions.
