@@ -3,7 +3,7 @@ GO        ?= go
 PKGS      ?= ./...
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: run test lint bench bench-http deps build
+.PHONY: run test lint bench bench-http deps build docs-assets
 
 ## run: provision PostgreSQL and Redis, seed a demo client, and serve (stvos dev)
 run: deps
@@ -29,6 +29,13 @@ bench: deps
 ## load on GET /app/strings and GET /users/me through a separate `stvos serve`, and the ratio)
 bench-http: deps
 	$(GO) run ./test/bench/httpbench $(BENCH_HTTP_FLAGS)
+
+## docs-assets: vendor Redoc's standalone bundle (the reference pages' renderer) from npm
+REDOC_VERSION ?= 2.5.4
+docs-assets:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent redoc@$(REDOC_VERSION) >/dev/null && tar xzf redoc-$(REDOC_VERSION).tgz && \
+	cp package/bundles/redoc.standalone.js package/bundles/redoc.standalone.js.LICENSE.txt $(CURDIR)/app/surface/assets/ && \
+	cp package/LICENSE $(CURDIR)/app/surface/assets/REDOC-LICENSE && rm -rf $$tmp && echo "redoc $(REDOC_VERSION) vendored"
 
 ## build: the binary in bin/stvos
 build:

@@ -60,6 +60,7 @@ func NewServer(p ServerParams) *Server {
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(`{"postgres":"` + checks["postgres"] + `","redis":"` + checks["redis"] + `"}`))
 	})
+	surface.ServeAssets(p.Mux)
 	p.Mux.HandleFunc("/", surface.NotFound)
 	handler := surface.Edge(p.Mux, p.Log, p.Config.TrustProxy, p.Metrics)
 	if p.Tracing.Provider != nil {

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -88,15 +89,22 @@ func TestUnknownRoutes(t *testing.T) {
 	require.Equal(t, "ok", r.str("postgres"))
 	require.Equal(t, "ok", r.str("redis"))
 
-	// Every surface serves its OpenAPI document and an offline reference page.
+	// Every surface serves its OpenAPI document and a reference page whose only script is the
+	// renderer served by this server.
+	scripts := regexp.MustCompile(`<script[^>]*src="([^"]+)"`)
 	for _, s := range []string{"app", "partner", "subscriber", "enterprise", "platform"} {
 		r := c.call("GET", "/openapi/"+s+".json", nil)
 		require.Equal(t, http.StatusOK, r.Status, s)
 		require.Equal(t, "3.1.0", r.str("openapi"))
 		r = c.call("GET", "/docs/"+s, nil)
 		require.Equal(t, http.StatusOK, r.Status, s)
-		require.Contains(t, string(r.Raw), "/openapi/"+s+".json")
-		require.NotContains(t, string(r.Raw), "<script", "the page loads nothing from elsewhere")
+		require.Contains(t, string(r.Raw), `spec-url="/openapi/`+s+`.json"`)
+		require.Equal(t, [][]string{{`<script src="/docs/assets/redoc.standalone.js"`, "/docs/assets/redoc.standalone.js"}},
+			scripts.FindAllStringSubmatch(string(r.Raw), -1), "one script, from this server")
+		require.Contains(t, r.Header.Get("Content-Security-Policy"), "script-src 'self'")
 	}
-	require.Contains(t, string(c.call("GET", "/docs/platform", nil).Raw), "create-tenant")
+	r = c.call("GET", "/docs/assets/redoc.standalone.js", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	require.Contains(t, r.Header.Get("Content-Type"), "javascript")
+	require.Greater(t, len(r.Raw), 500_000, "the whole bundle")
 }
