@@ -62,7 +62,7 @@ func startLocal(ctx context.Context, opt Options) (*Stack, error) {
 			return nil, fmt.Errorf("initdb: %v: %s", err, out)
 		}
 	}
-	pgPort, err := freePort()
+	pgPort, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func startLocal(ctx context.Context, opt Options) (*Stack, error) {
 		_ = s.Stop()
 		return nil, err
 	}
-	redisPort, err := freePort()
+	redisPort, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -159,8 +159,8 @@ func runAs() (*syscall.Credential, error) {
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
 
-// freePort asks the kernel for a free loopback port.
-func freePort() (int, error) {
+// FreePort asks the kernel for a free loopback port.
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err

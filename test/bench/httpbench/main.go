@@ -19,7 +19,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -134,11 +133,11 @@ func startServer(ctx context.Context, dir string, stack *devstack.Stack) (*serve
 	if err := build.Run(); err != nil {
 		return nil, fmt.Errorf("go build: %w", err)
 	}
-	port, err := freePort()
+	port, err := devstack.FreePort()
 	if err != nil {
 		return nil, err
 	}
-	metrics, err := freePort()
+	metrics, err := devstack.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -184,13 +183,4 @@ func startServer(ctx context.Context, dir string, stack *devstack.Stack) (*serve
 	}
 	s.stop()
 	return nil, fmt.Errorf("the server did not become ready; see %s", s.logFile)
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
