@@ -28,6 +28,9 @@ type Claims struct {
 	Roles []string
 	// Scopes are OAuth scopes granted.
 	Scopes []string
+	// ClientID names the OAuth client a delegated token was issued to; it is empty on first-party
+	// sign-in tokens. A delegated token reaches only operations that declare a scope it holds.
+	ClientID string
 	// SessionID names the session (refresh token family) the token was issued in.
 	SessionID string
 	// Audience is the surface the token is meant for.
