@@ -3,14 +3,15 @@
 // implementation and every access token, first-party or OAuth, is written in one claims codec
 // (Claims). Every token names its key in the kid header, the key's RFC 7638 thumbprint. Keys
 // live in a ports.SigningKeyStore so every server process shares them; a process re-reads them
-// when a token names a key it has not seen (at most every few seconds) and when its copy has
-// grown stale, so a rotation made anywhere reaches every process.
+// in the background, when a token names a key it has not seen (at most every few seconds), and
+// when its copy has grown stale, so a rotation made anywhere reaches every process.
 package jwt
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"sync"
@@ -33,23 +34,34 @@ type Signer struct {
 	store  ports.SigningKeyStore
 	issuer string
 	clock  ports.Clock
+	log    *slog.Logger
 
 	mu         sync.RWMutex
 	active     *key
 	pinned     string // the configured key's kid, which signs whatever the store says
 	keys       map[string]*key
 	lastReload time.Time // the last attempt, successful or not
+	failing    bool      // the last reload failed, and that was logged
 
 	reloading sync.Mutex // one reload (or rotation) at a time
 }
 
 var _ ports.TokenSigner = (*Signer)(nil)
 
+// Option configures a Signer.
+type Option func(*Signer)
+
+// WithLogger sets where the signer reports reloads that fail (slog.Default otherwise).
+func WithLogger(l *slog.Logger) Option { return func(s *Signer) { s.log = l } }
+
 // New returns a signer. When pemKey is given it is the signing key (and is added to the store so
 // other processes verify it); otherwise the newest stored key signs, and a fresh RSA key is made
 // and stored when there is none.
-func New(ctx context.Context, store ports.SigningKeyStore, issuer string, pemKey string, clock ports.Clock) (*Signer, error) {
-	s := &Signer{store: store, issuer: issuer, clock: clock, keys: map[string]*key{}}
+func New(ctx context.Context, store ports.SigningKeyStore, issuer string, pemKey string, clock ports.Clock, opts ...Option) (*Signer, error) {
+	s := &Signer{store: store, issuer: issuer, clock: clock, log: slog.Default(), keys: map[string]*key{}}
+	for _, o := range opts {
+		o(s)
+	}
 	if pemKey != "" {
 		k, err := parseKey(pemKey)
 		if err != nil {

@@ -9,8 +9,13 @@ import (
 // signs with a copy it has not re-read while its store answers.
 const RefreshEvery = 5 * time.Minute
 
-// How often the signer re-reads the key set on a request's behalf.
+// How often the signer re-reads the key set. A reload on a request's behalf is rare: the
+// background refresher (Run) keeps the copy fresh in a server, so requests reload only when it
+// is not running or the store did not answer it.
 const (
+	// backgroundEvery is the refresher's period: a rotation made elsewhere reaches this process
+	// within it.
+	backgroundEvery = time.Minute
 	// reloadEvery bounds how often a token naming an unknown key makes the signer reload.
 	reloadEvery = 5 * time.Second
 	// reloadTimeout bounds a reload made on a request's behalf.
@@ -37,6 +42,28 @@ func (s *Signer) refresh(ctx context.Context) error {
 	}
 	_, err := s.rotate(ctx)
 	return err
+}
+
+// Run refreshes the key set every minute until ctx ends, reporting failures (see report).
+func (s *Signer) Run(ctx context.Context) {
+	t := time.NewTicker(backgroundEvery)
+	defer t.Stop()
+	s.run(ctx, t.C)
+}
+
+func (s *Signer) run(ctx context.Context, ticks <-chan time.Time) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticks:
+			err := s.Refresh(ctx)
+			if ctx.Err() != nil {
+				return // shutting down: not a failure of the store
+			}
+			s.report(err)
+		}
+	}
 }
 
 // load replaces the keys held with the store's. The store reads on its own, outside any unit of
@@ -85,7 +112,7 @@ func (s *Signer) refreshIfStale(ctx context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reloadTimeout)
 	defer cancel()
-	_ = s.refresh(ctx) // keep the keys held if the store is unreachable
+	s.report(s.refresh(ctx))
 }
 
 // lookup finds a verification key, reloading (at most every reloadEvery) when the kid is not
@@ -101,8 +128,24 @@ func (s *Signer) lookup(ctx context.Context, kid string) *key {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reloadTimeout)
 	defer cancel()
-	_ = s.load(ctx)
+	s.report(s.load(ctx))
 	return s.key(kid)
+}
+
+// report logs a failed reload once, and the first success after it once: the store being
+// unreachable shows in the logs without flooding them, while the keys held keep signing and
+// verifying.
+func (s *Signer) report(err error) {
+	s.mu.Lock()
+	was := s.failing
+	s.failing = err != nil
+	s.mu.Unlock()
+	switch {
+	case err != nil && !was:
+		s.log.Error("jwt: reloading the signing keys failed; the keys held go on signing", "error", err.Error())
+	case err == nil && was:
+		s.log.Info("jwt: signing keys reloaded again")
+	}
 }
 
 func (s *Signer) stale(age time.Duration) bool {
