@@ -1,10 +1,10 @@
 package oauth
 
 import (
+	"maps"
 	"slices"
 	"time"
 
-	"github.com/mohae/deepcopy"
 	"github.com/ory/fosite"
 	"github.com/ory/fosite/handler/openid"
 	fjwt "github.com/ory/fosite/token/jwt"
@@ -48,12 +48,64 @@ func (s *session) GetJWTClaims() fjwt.JWTClaimsContainer {
 // GetJWTHeader is empty: the signing key sets kid.
 func (s *session) GetJWTHeader() *fjwt.Headers { return &fjwt.Headers{} }
 
-// Clone copies the session.
+// Clone copies the session deeply, maps and slices included: fosite clones a session before it
+// changes one request's copy, so nothing may be shared with the original.
 func (s *session) Clone() fosite.Session {
 	if s == nil {
 		return nil
 	}
-	return deepcopy.Copy(s).(fosite.Session)
+	c := *s
+	c.Roles = slices.Clone(s.Roles)
+	c.DefaultSession = cloneOIDC(s.DefaultSession)
+	return &c
+}
+
+func cloneOIDC(d *openid.DefaultSession) *openid.DefaultSession {
+	if d == nil {
+		return nil
+	}
+	c := *d
+	if d.Claims != nil {
+		claims := *d.Claims
+		claims.Audience = slices.Clone(claims.Audience)
+		claims.AuthenticationMethodsReferences = slices.Clone(claims.AuthenticationMethodsReferences)
+		claims.Extra = cloneJSONObject(claims.Extra)
+		c.Claims = &claims
+	}
+	if d.Headers != nil {
+		c.Headers = &fjwt.Headers{Extra: cloneJSONObject(d.Headers.Extra)}
+	}
+	c.ExpiresAt = maps.Clone(d.ExpiresAt)
+	return &c
+}
+
+// cloneJSONObject copies a map of JSON values (what Extra claims and headers hold) deeply.
+func cloneJSONObject(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = cloneJSONValue(v)
+	}
+	return out
+}
+
+func cloneJSONValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return cloneJSONObject(v)
+	case []any:
+		out := make([]any, len(v))
+		for i := range v {
+			out[i] = cloneJSONValue(v[i])
+		}
+		return out
+	case []string:
+		return slices.Clone(v)
+	default: // strings, numbers, booleans, nil: values
+		return v
+	}
 }
 
 // accessClaims are the claims of an access token fosite issues, written with the platform's
