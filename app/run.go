@@ -96,7 +96,7 @@ func RotateSigningKey(ctx context.Context, url string) (string, error) {
 		return "", err
 	}
 	defer pool.Close()
-	signer, err := jwt.New(ctx, postgres.NewSigningKeyStore(postgres.NewUnitOfWork(pool)), "", "", ports.SystemClock{})
+	signer, err := jwt.New(ctx, postgres.NewSigningKeyStore(pool), "", "", ports.SystemClock{})
 	if err != nil {
 		return "", err
 	}

@@ -70,10 +70,16 @@ type SigningKey struct {
 	RetiredAt  int64 // zero while the key still signs
 }
 
-// SigningKeyStore keeps signing keys. Keys lists, newest first, every key not retired long
-// enough to matter; Add reports ErrConflict when the kid is taken; Retire marks every key but
-// keep retired. They run in the platform scope, which the store opens itself: they are called
-// outside any request.
+// SigningKeyStore keeps signing keys. Keys lists, newest first (by creation, then kid), every
+// key not retired for more than a day (the tokens it signed have expired by then); Add reports
+// ErrConflict when the kid is taken; RetireAllBut retires, at the given Unix time, every key but
+// keep that is not retired yet, and reports ErrNotFound when keep is not stored. Calls of
+// RetireAllBut run one at a time, and one whose keep was retired meanwhile (a rotation of
+// another process won) changes nothing, so rotations at once leave exactly one key signing.
+//
+// Every method runs on its own, in the platform scope, whatever unit of work ctx carries (even a
+// tenant's, which could not widen to the platform): signers reload keys from inside requests,
+// and a key must not come and go with a request's transaction.
 type SigningKeyStore interface {
 	Keys(ctx context.Context) ([]SigningKey, error)
 	Add(ctx context.Context, k SigningKey) error

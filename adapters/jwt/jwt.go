@@ -1,208 +1,99 @@
 // Package jwt implements ports.TokenSigner with JSON Web Tokens (RFC 7519) signed RS256 through
-// golang-jwt. Every token names its key in the kid header; keys live in a ports.SigningKeyStore
-// so every server process shares them, and a token signed with a key this process has not seen
-// yet makes it reload the key set (at most every few seconds) instead of refusing the token.
+// go-jose v3, the JOSE library ory/fosite signs with, so the binary holds one JOSE
+// implementation and every access token, first-party or OAuth, is written in one claims codec
+// (Claims). Every token names its key in the kid header, the key's RFC 7638 thumbprint. Keys
+// live in a ports.SigningKeyStore so every server process shares them; a process re-reads them
+// in the background, when a token names a key it has not seen (at most every few seconds), and
+// when its copy has grown stale, so a rotation made anywhere reaches every process.
 package jwt
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
+	"log/slog"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	gojwt "github.com/golang-jwt/jwt/v5"
+	jose "github.com/go-jose/go-jose/v3"
+	josejwt "github.com/go-jose/go-jose/v3/jwt"
 
 	"github.com/stvos/stvos/ports"
 )
 
-const algorithm = "RS256"
+// RotateAfter is the age at which a generated signing key is replaced by a new one.
+const RotateAfter = 30 * 24 * time.Hour
 
-// reloadEvery bounds how often an unknown kid makes the signer reload its keys.
-const reloadEvery = 5 * time.Second
+// leeway is the clock skew tolerated between processes on exp, nbf and iat.
+const leeway = 30 * time.Second
 
 // Signer implements ports.TokenSigner.
 type Signer struct {
 	store  ports.SigningKeyStore
 	issuer string
 	clock  ports.Clock
+	log    *slog.Logger
 
 	mu         sync.RWMutex
 	active     *key
 	pinned     string // the configured key's kid, which signs whatever the store says
 	keys       map[string]*key
-	lastReload time.Time
-}
+	lastReload time.Time // the last attempt, successful or not
+	failing    bool      // the last reload failed, and that was logged
 
-type key struct {
-	kid     string
-	private *rsa.PrivateKey
-	created int64
+	reloading sync.Mutex // one reload (or rotation) at a time
 }
-
-// RotateAfter is the age at which a generated signing key is replaced by a new one.
-const RotateAfter = 30 * 24 * time.Hour
 
 var _ ports.TokenSigner = (*Signer)(nil)
+
+// Option configures a Signer.
+type Option func(*Signer)
+
+// WithLogger sets where the signer reports reloads that fail (slog.Default otherwise).
+func WithLogger(l *slog.Logger) Option { return func(s *Signer) { s.log = l } }
 
 // New returns a signer. When pemKey is given it is the signing key (and is added to the store so
 // other processes verify it); otherwise the newest stored key signs, and a fresh RSA key is made
 // and stored when there is none.
-func New(ctx context.Context, store ports.SigningKeyStore, issuer string, pemKey string, clock ports.Clock) (*Signer, error) {
-	s := &Signer{store: store, issuer: issuer, clock: clock, keys: map[string]*key{}}
+func New(ctx context.Context, store ports.SigningKeyStore, issuer string, pemKey string, clock ports.Clock, opts ...Option) (*Signer, error) {
+	s := &Signer{store: store, issuer: issuer, clock: clock, log: slog.Default(), keys: map[string]*key{}}
+	for _, o := range opts {
+		o(s)
+	}
 	if pemKey != "" {
 		k, err := parseKey(pemKey)
 		if err != nil {
 			return nil, err
 		}
-		err = store.Add(ctx, ports.SigningKey{KID: k.kid, Algorithm: algorithm, PrivatePEM: pemKey, CreatedAt: clock.Now().Unix()})
-		if err != nil && !errors.Is(err, ports.ErrConflict) {
+		if err := store.Add(ctx, k.stored(pemKey, clock.Now())); err != nil && !errors.Is(err, ports.ErrConflict) {
 			return nil, err
 		}
-		s.pinned = k.kid
-		if err := s.reload(ctx); err != nil {
+		s.pinned = k.kid()
+		if err := s.load(ctx); err != nil {
 			return nil, err
 		}
 		return s, nil
 	}
-	if err := s.reload(ctx); err != nil {
+	if err := s.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	if s.active == nil {
-		pk, err := GenerateKeyPEM()
-		if err != nil {
-			return nil, err
-		}
-		k, err := parseKey(pk)
-		if err != nil {
-			return nil, err
-		}
-		if err := store.Add(ctx, ports.SigningKey{KID: k.kid, Algorithm: algorithm, PrivatePEM: pk, CreatedAt: clock.Now().Unix()}); err != nil {
-			return nil, err
-		}
-		if err := s.reload(ctx); err != nil {
+	if s.current() == nil {
+		if _, err := s.Rotate(ctx); err != nil {
 			return nil, err
 		}
 	}
-	s.rotateIfOld(ctx)
 	return s, nil
-}
-
-// GenerateKeyPEM makes a new 2048-bit RSA private key in PKCS #8 PEM form.
-func GenerateKeyPEM() (string, error) {
-	pk, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return "", err
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(pk)
-	if err != nil {
-		return "", err
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
-}
-
-func parseKey(p string) (*key, error) {
-	block, _ := pem.Decode([]byte(p))
-	if block == nil {
-		return nil, errors.New("jwt: signing key is not PEM")
-	}
-	var (
-		pk  any
-		err error
-	)
-	switch block.Type {
-	case "RSA PRIVATE KEY":
-		pk, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-	default:
-		pk, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("jwt: parse signing key: %w", err)
-	}
-	rk, ok := pk.(*rsa.PrivateKey)
-	if !ok || rk.N.BitLen() < 2048 {
-		return nil, errors.New("jwt: signing key must be RSA of at least 2048 bits")
-	}
-	return &key{kid: thumbprint(&rk.PublicKey), private: rk}, nil
-}
-
-// thumbprint is the RFC 7638 JWK thumbprint of the public key, used as its kid.
-func thumbprint(pub *rsa.PublicKey) string {
-	e := base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes())
-	n := base64.RawURLEncoding.EncodeToString(pub.N.Bytes())
-	sum := sha256.Sum256([]byte(`{"e":"` + e + `","kty":"RSA","n":"` + n + `"}`))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
-
-func (s *Signer) reload(ctx context.Context) error {
-	stored, err := s.store.Keys(ctx)
-	if err != nil {
-		return err
-	}
-	keys := map[string]*key{}
-	var active *key
-	for _, sk := range stored { // newest first
-		k, err := parseKey(sk.PrivatePEM)
-		if err != nil {
-			return err
-		}
-		k.created = sk.CreatedAt
-		keys[k.kid] = k
-		if active == nil && sk.RetiredAt == 0 {
-			active = k
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.keys, s.lastReload = keys, s.clock.Now()
-	if s.pinned == "" || keys[s.pinned] == nil {
-		s.active = active
-	} else {
-		s.active = keys[s.pinned]
-	}
-	return nil
-}
-
-type claims struct {
-	gojwt.RegisteredClaims
-	Kind      string   `json:"knd"`
-	TenantID  string   `json:"tid,omitempty"`
-	PartnerID string   `json:"pid,omitempty"`
-	Roles     []string `json:"roles,omitempty"`
-	Scope     string   `json:"scope,omitempty"`
-	SessionID string   `json:"sid,omitempty"`
-	// ClientID names the OAuth client of a delegated token (RFC 9068).
-	ClientID string `json:"client_id,omitempty"`
 }
 
 // Sign issues a token for the claims.
 func (s *Signer) Sign(ctx context.Context, c ports.Claims) (string, error) {
-	s.maybeReload(ctx)
-	s.mu.RLock()
-	k := s.active
-	s.mu.RUnlock()
-	if k == nil {
-		return "", errors.New("jwt: no signing key")
+	k, err := s.signingKey(ctx)
+	if err != nil {
+		return "", err
 	}
-	tok := gojwt.NewWithClaims(gojwt.SigningMethodRS256, claims{
-		RegisteredClaims: gojwt.RegisteredClaims{
-			Issuer: s.issuer, Subject: c.Subject, Audience: gojwt.ClaimStrings{c.Audience}, ID: c.ID,
-			IssuedAt: gojwt.NewNumericDate(time.Unix(c.IssuedAt, 0)), ExpiresAt: gojwt.NewNumericDate(time.Unix(c.ExpiresAt, 0)),
-		},
-		Kind: c.Kind, TenantID: c.TenantID, PartnerID: c.PartnerID, Roles: c.Roles, Scope: joinScopes(c.Scopes), SessionID: c.SessionID,
-		ClientID: c.ClientID,
-	})
-	tok.Header["kid"] = k.kid
-	return tok.SignedString(k.private)
+	return josejwt.Signed(k.signer).Claims(Encode(s.issuer, c)).CompactSerialize()
 }
 
 // ErrBadToken is the answer to every token that does not verify.
@@ -210,64 +101,109 @@ var ErrBadToken = ports.Unauthenticated("INVALID_TOKEN", "The access token is mi
 
 // Verify checks a token's signature, algorithm, issuer, audience and expiry.
 func (s *Signer) Verify(ctx context.Context, token, audience string) (ports.Claims, error) {
-	var c claims
-	_, err := gojwt.ParseWithClaims(token, &c, func(t *gojwt.Token) (any, error) {
-		kid, _ := t.Header["kid"].(string)
-		k := s.lookup(ctx, kid)
-		if k == nil {
-			return nil, errors.New("unknown kid")
-		}
-		return k.private.Public(), nil
-	}, gojwt.WithValidMethods([]string{algorithm}), gojwt.WithIssuer(s.issuer), gojwt.WithAudience(audience),
-		gojwt.WithExpirationRequired(), gojwt.WithIssuedAt(), gojwt.WithLeeway(30*time.Second),
-		gojwt.WithTimeFunc(s.clock.Now))
+	c, err := s.verify(ctx, token, audience)
 	if err != nil {
 		e := *ErrBadToken
 		e.Cause = err
 		return ports.Claims{}, &e
 	}
-	return ports.Claims{
-		ID: c.ID, Subject: c.Subject, Kind: c.Kind, TenantID: c.TenantID, PartnerID: c.PartnerID, Roles: c.Roles,
-		Scopes: splitScopes(c.Scope), SessionID: c.SessionID, ClientID: c.ClientID, Audience: audience,
-		IssuedAt: c.IssuedAt.Unix(), ExpiresAt: c.ExpiresAt.Unix(),
-	}, nil
+	return c, nil
 }
 
-func (s *Signer) lookup(ctx context.Context, kid string) *key {
-	s.mu.RLock()
-	k, last := s.keys[kid], s.lastReload
-	s.mu.RUnlock()
-	if k != nil || kid == "" || s.clock.Now().Sub(last) < reloadEvery {
-		return k
+func (s *Signer) verify(ctx context.Context, token, audience string) (ports.Claims, error) {
+	if !compact(token) {
+		return ports.Claims{}, errors.New("not a compact JWS")
 	}
-	if err := s.reload(ctx); err != nil {
-		return nil
+	tok, err := josejwt.ParseSigned(token)
+	if err != nil {
+		return ports.Claims{}, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.keys[kid]
+	if len(tok.Headers) != 1 || tok.Headers[0].Algorithm != string(algorithm) {
+		return ports.Claims{}, errors.New("algorithm not allowed")
+	}
+	k := s.lookup(ctx, tok.Headers[0].KeyID)
+	if k == nil {
+		return ports.Claims{}, fmt.Errorf("unknown kid %q", tok.Headers[0].KeyID)
+	}
+	var c Claims
+	if err := tok.Claims(k.jwk.Public().Key, &c); err != nil {
+		return ports.Claims{}, err
+	}
+	switch {
+	case c.Issuer != s.issuer:
+		return ports.Claims{}, josejwt.ErrInvalidIssuer
+	case c.ExpiresAt == nil:
+		return ports.Claims{}, errors.New("no expiry")
+	}
+	err = c.registered().ValidateWithLeeway(josejwt.Expected{Audience: josejwt.Audience{audience}, Time: s.clock.Now()}, leeway)
+	if err != nil {
+		return ports.Claims{}, err
+	}
+	out := c.Decode()
+	out.Audience = audience
+	return out, nil
 }
 
-// PublicKeys lists the verification keys (for /oauth/jwks).
+// compact reports whether token is in the compact serialization, the only one tokens travel in
+// (go-jose would also parse the JSON serialization).
+func compact(token string) bool {
+	if strings.Count(token, ".") != 2 {
+		return false
+	}
+	for _, r := range token {
+		if !(r == '.' || r == '-' || r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// PublicKeys lists the verification keys (for /oauth/jwks), in go-jose's JWK encoding.
 func (s *Signer) PublicKeys(ctx context.Context) []ports.PublicKey {
-	s.maybeReload(ctx)
+	s.refreshIfStale(ctx)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]ports.PublicKey, 0, len(s.keys))
 	for _, k := range s.keys {
-		pub := k.private.Public().(*rsa.PublicKey)
-		out = append(out, ports.PublicKey{KID: k.kid, KeyType: "RSA", Use: "sig", Algorithm: algorithm,
-			N: base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
-			E: base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes())})
+		out = append(out, k.public)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].KID < out[j].KID })
 	return out
 }
 
-// Rotate makes a new signing key, signs with it from now on, and retires the others: they keep
-// verifying the tokens they signed until those expire (a day's grace), and every other process
-// picks the new key up at its next reload.
+// ActiveKey returns the key that signs now, for other token issuers of the platform (the OAuth
+// 2.0 server, through fosite) so every token is signed by one key set.
+func (s *Signer) ActiveKey(ctx context.Context) (*jose.JSONWebKey, error) {
+	k, err := s.signingKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	jwk := k.jwk
+	return &jwk, nil
+}
+
+var errNoKey = errors.New("jwt: no signing key")
+
+func (s *Signer) signingKey(ctx context.Context) (*key, error) {
+	s.refreshIfStale(ctx)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.active == nil {
+		return nil, errNoKey
+	}
+	return s.active, nil
+}
+
+// Rotate makes a new signing key, signs with it from now on, and retires the older ones: they
+// keep verifying the tokens they signed until those expire (a day's grace), and every other
+// process picks the new key up at its next reload.
 func (s *Signer) Rotate(ctx context.Context) (string, error) {
+	s.reloading.Lock()
+	defer s.reloading.Unlock()
+	return s.rotate(ctx)
+}
+
+func (s *Signer) rotate(ctx context.Context) (string, error) {
 	pk, err := GenerateKeyPEM()
 	if err != nil {
 		return "", err
@@ -276,57 +212,12 @@ func (s *Signer) Rotate(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	now := s.clock.Now().Unix()
-	if err := s.store.Add(ctx, ports.SigningKey{KID: k.kid, Algorithm: algorithm, PrivatePEM: pk, CreatedAt: now}); err != nil {
+	now := s.clock.Now()
+	if err := s.store.Add(ctx, k.stored(pk, now)); err != nil {
 		return "", err
 	}
-	if err := s.store.RetireAllBut(ctx, k.kid, now); err != nil {
+	if err := s.store.RetireAllBut(ctx, k.kid(), now.Unix()); err != nil {
 		return "", err
 	}
-	s.mu.Lock()
-	s.active = nil
-	s.mu.Unlock()
-	return k.kid, s.reload(ctx)
-}
-
-// refreshEvery is how often a process re-reads the key set even when nothing asks it to, so a
-// rotation made elsewhere reaches it.
-const refreshEvery = 5 * time.Minute
-
-func (s *Signer) maybeReload(ctx context.Context) {
-	s.mu.RLock()
-	stale := s.clock.Now().Sub(s.lastReload) > refreshEvery
-	s.mu.RUnlock()
-	if !stale {
-		return
-	}
-	_ = s.reload(ctx) // keep the keys we have if the store is unreachable
-	s.rotateIfOld(ctx)
-}
-
-// rotateIfOld rotates a generated key that reached RotateAfter. A configured key is the
-// operator's to replace.
-func (s *Signer) rotateIfOld(ctx context.Context) {
-	s.mu.RLock()
-	old := s.pinned == "" && s.active != nil && s.clock.Now().Sub(time.Unix(s.active.created, 0)) > RotateAfter
-	s.mu.RUnlock()
-	if old {
-		_, _ = s.Rotate(ctx) // a failure leaves the current key signing; the next reload tries again
-	}
-}
-
-func joinScopes(s []string) string { return strings.Join(s, " ") }
-
-func splitScopes(s string) []string { return strings.Fields(s) }
-
-// ActiveKey returns the key that signs now and its kid, for other token issuers of the platform
-// (the OAuth 2.0 server) so every token is signed by one key set.
-func (s *Signer) ActiveKey(ctx context.Context) (string, *rsa.PrivateKey, error) {
-	s.maybeReload(ctx)
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.active == nil {
-		return "", nil, errors.New("jwt: no signing key")
-	}
-	return s.active.kid, s.active.private, nil
+	return k.kid(), s.load(ctx)
 }

@@ -2,6 +2,7 @@ package jwt
 
 import (
 	"context"
+	"log/slog"
 
 	"go.uber.org/fx"
 
@@ -16,12 +17,37 @@ type Config struct {
 	KeyPEM string
 }
 
-// Module provides the signer as ports.TokenSigner.
+// Module provides the signer as ports.TokenSigner and refreshes its keys in the background while
+// the application runs.
 var Module = fx.Module("jwt",
 	fx.Provide(
-		func(cfg Config, store ports.SigningKeyStore, clock ports.Clock) (*Signer, error) {
-			return New(context.Background(), store, cfg.Issuer, cfg.KeyPEM, clock)
+		func(cfg Config, store ports.SigningKeyStore, clock ports.Clock, log *slog.Logger) (*Signer, error) {
+			return New(context.Background(), store, cfg.Issuer, cfg.KeyPEM, clock, WithLogger(log))
 		},
 		fx.Annotate(func(s *Signer) *Signer { return s }, fx.As(new(ports.TokenSigner))),
 	),
+	fx.Invoke(refreshInBackground),
 )
+
+func refreshInBackground(lc fx.Lifecycle, s *Signer) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	lc.Append(fx.Hook{
+		OnStart: func(context.Context) error {
+			go func() {
+				defer close(done)
+				s.Run(ctx)
+			}()
+			return nil
+		},
+		OnStop: func(stop context.Context) error {
+			cancel()
+			select {
+			case <-done:
+				return nil
+			case <-stop.Done():
+				return stop.Err()
+			}
+		},
+	})
+}

@@ -2,12 +2,10 @@ package postgres
 
 import (
 	"context"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/stvos/stvos/core/identity"
-	"github.com/stvos/stvos/ports"
 )
 
 // IdentityStore implements identity.Store.
@@ -142,70 +140,4 @@ func (IdentityStore) RevokeSessions(ctx context.Context, kind, subjectID, keep s
 func tenantScoped(ctx context.Context) bool {
 	st, ok := ctx.Value(txKey{}).(*txState)
 	return ok && !st.scope.Platform
-}
-
-// SigningKeyStore implements ports.SigningKeyStore.
-type SigningKeyStore struct {
-	uow *UnitOfWork
-}
-
-var _ ports.SigningKeyStore = (*SigningKeyStore)(nil)
-
-// NewSigningKeyStore returns the signing key store.
-func NewSigningKeyStore(uow *UnitOfWork) *SigningKeyStore { return &SigningKeyStore{uow: uow} }
-
-// Keys returns keys not retired for more than a day (tokens they signed have expired by then).
-func (s *SigningKeyStore) Keys(ctx context.Context) ([]ports.SigningKey, error) {
-	var out []ports.SigningKey
-	err := s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
-		tx, err := txFrom(ctx)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `SELECT kid, algorithm, private_pem, created_at, retired_at FROM signing_keys
-			WHERE retired_at IS NULL OR retired_at > now() - interval '1 day' ORDER BY created_at DESC`)
-		if err != nil {
-			return translate(err, "signing key")
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ports.SigningKey, error) {
-			var (
-				k       ports.SigningKey
-				created time.Time
-				retired *time.Time
-			)
-			err := r.Scan(&k.KID, &k.Algorithm, &k.PrivatePEM, &created, &retired)
-			k.CreatedAt = created.Unix()
-			if retired != nil {
-				k.RetiredAt = retired.Unix()
-			}
-			return k, err
-		})
-		return translate(err, "signing key")
-	})
-	return out, err
-}
-
-// Add stores a new key.
-func (s *SigningKeyStore) Add(ctx context.Context, k ports.SigningKey) error {
-	return s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
-		tx, err := txFrom(ctx)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO signing_keys (kid, algorithm, private_pem, created_at) VALUES ($1,$2,$3,to_timestamp($4))`,
-			k.KID, k.Algorithm, k.PrivatePEM, k.CreatedAt)
-		return translate(err, "signing key")
-	})
-}
-
-// RetireAllBut retires every active key except keep.
-func (s *SigningKeyStore) RetireAllBut(ctx context.Context, keep string, at int64) error {
-	return s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
-		tx, err := txFrom(ctx)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE signing_keys SET retired_at = to_timestamp($2) WHERE kid <> $1 AND retired_at IS NULL`, keep, at)
-		return translate(err, "signing key")
-	})
 }

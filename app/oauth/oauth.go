@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"time"
 
-	jose "github.com/go-jose/go-jose/v3"
 	"github.com/ory/fosite"
 	"github.com/ory/fosite/compose"
 	fjwt "github.com/ory/fosite/token/jwt"
@@ -97,12 +96,13 @@ func New(p Params) (*Server, error) {
 		RefreshTokenScopes: []string{}, JWTScopeClaimKey: fjwt.JWTScopeFieldString, MinParameterEntropy: 8,
 		SendDebugMessagesToClients: false,
 	}
+	// fosite signs with go-jose, as the platform's signer does: it gets the active key as a JWK.
 	keyGetter := func(ctx context.Context) (interface{}, error) {
-		kid, key, err := p.Signer.ActiveKey(ctx)
+		k, err := p.Signer.ActiveKey(ctx)
 		if err != nil {
 			return nil, err
 		}
-		return &jose.JSONWebKey{Key: key, KeyID: kid, Algorithm: string(jose.RS256), Use: "sig"}, nil
+		return k, nil
 	}
 	store := &storage{oauth: p.OAuth, ids: p.Identity, revocations: p.Revocations, audience: identity.AudienceTenant}
 	hmac := compose.NewOAuth2HMACStrategy(cfg)

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"math/big"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -14,7 +13,8 @@ import (
 	"strings"
 	"testing"
 
-	gojwt "github.com/golang-jwt/jwt/v5"
+	jose "github.com/go-jose/go-jose/v3"
+	josejwt "github.com/go-jose/go-jose/v3/jwt"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stvos/stvos/test/harness"
@@ -167,6 +167,7 @@ func TestOAuthAuthorizationCodeWithPKCE(t *testing.T) {
 		"redirect_uri": {f.redirect}, "code_verifier": {verifier}})
 	require.Equal(t, http.StatusOK, status, body)
 	access, refresh, idToken := body["access_token"].(string), body["refresh_token"].(string), body["id_token"].(string)
+	delegatedTo(t, base, access, f.clientID)
 	require.Equal(t, "bearer", strings.ToLower(body["token_type"].(string)))
 	require.InDelta(t, 900, body["expires_in"], 5)
 
@@ -177,6 +178,14 @@ func TestOAuthAuthorizationCodeWithPKCE(t *testing.T) {
 	userID := r.str("id")
 	sessions := me.call("GET", "/users/me/sessions", nil).JSON["data"].([]any)
 	require.Len(t, sessions, 2, "the app sign-in and the OAuth grant")
+
+	// A first-party sign-in of the same user names no client and no scope.
+	login := f.app.call("POST", "/auth/login", map[string]string{"email": "viewer@streamco.test", "password": demoPassword})
+	require.Equal(t, http.StatusOK, login.Status, string(login.Raw))
+	firstParty := verifyWithJWKS(t, base, login.JSON["data"].(map[string]any)["accessToken"].(string))
+	require.NotContains(t, firstParty, "client_id")
+	require.NotContains(t, firstParty, "scope")
+	require.Equal(t, "user", firstParty["knd"])
 
 	// userinfo and the ID token, verified with the published keys.
 	req, _ := http.NewRequest("GET", base+"/oauth/userinfo", nil)
@@ -199,6 +208,7 @@ func TestOAuthAuthorizationCodeWithPKCE(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, body)
 	newRefresh := body["refresh_token"].(string)
 	newAccess := body["access_token"].(string)
+	delegatedTo(t, base, newAccess, f.clientID)
 	require.Equal(t, http.StatusOK, newClient(t, base).with("Authorization", "Bearer "+newAccess).call("GET", "/users/me", nil).Status)
 	status, body = tokenCall(t, base, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}, "client_id": {f.clientID}})
 	require.Equal(t, http.StatusBadRequest, status)
@@ -339,6 +349,7 @@ func TestDeviceAuthorizationGrant(t *testing.T) {
 	status, body = tokenCall(t, base, poll)
 	require.Equal(t, http.StatusOK, status, body)
 	tvRefresh := body["refresh_token"].(string)
+	delegatedTo(t, base, body["access_token"].(string), f.clientID)
 	tv := newClient(t, base).with("Authorization", "Bearer "+body["access_token"].(string))
 	r := tv.call("GET", "/users/me", nil)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
@@ -358,6 +369,7 @@ func TestDeviceAuthorizationGrant(t *testing.T) {
 	// The refresh token works, and signing the TV out from the devices list ends it.
 	status, body2 := tokenCall(t, base, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tvRefresh}, "client_id": {f.clientID}})
 	require.Equal(t, http.StatusOK, status, body2)
+	delegatedTo(t, base, body2["access_token"].(string), f.clientID)
 	require.Equal(t, http.StatusNoContent, tv.call("DELETE", "/users/me/sessions/"+tvSession, nil).Status)
 	newClient(t, base).with("Authorization", "Bearer "+body2["access_token"].(string)).call("GET", "/users/me", nil).
 		flatError(t, http.StatusUnauthorized, "SESSION_REVOKED")
@@ -369,31 +381,34 @@ func TestDeviceAuthorizationGrant(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, res.StatusCode)
 }
 
+// delegatedTo checks that an access token issued through the OAuth server names the client it was
+// issued to (client_id, RFC 9068) beside the claims of every platform token.
+func delegatedTo(t *testing.T, base, token, clientID string) {
+	t.Helper()
+	claims := verifyWithJWKS(t, base, token)
+	require.Equal(t, clientID, claims["client_id"])
+	require.Equal(t, "user", claims["knd"])
+	require.NotEmpty(t, claims["scope"])
+	for _, name := range []string{"tid", "sid", "roles", "sub", "jti", "iat", "exp", "aud", "iss"} {
+		require.Contains(t, claims, name)
+	}
+}
+
 // verifyWithJWKS checks a token's signature with the key /oauth/jwks publishes for its kid.
-func verifyWithJWKS(t *testing.T, base, token string) gojwt.MapClaims {
+func verifyWithJWKS(t *testing.T, base, token string) map[string]any {
 	t.Helper()
 	res, err := http.Get(base + "/oauth/jwks")
 	require.NoError(t, err)
 	defer res.Body.Close()
-	var set struct {
-		Keys []struct{ Kid, N, E string } `json:"keys"`
-	}
+	var set jose.JSONWebKeySet
 	require.NoError(t, json.NewDecoder(res.Body).Decode(&set))
-	claims := gojwt.MapClaims{}
-	_, err = gojwt.ParseWithClaims(token, claims, func(tok *gojwt.Token) (any, error) {
-		for _, k := range set.Keys {
-			if k.Kid == tok.Header["kid"] {
-				n, _ := base64.RawURLEncoding.DecodeString(k.N)
-				e, _ := base64.RawURLEncoding.DecodeString(k.E)
-				return rsaKey(n, e), nil
-			}
-		}
-		return nil, gojwt.ErrTokenUnverifiable
-	}, gojwt.WithValidMethods([]string{"RS256"}))
+	tok, err := josejwt.ParseSigned(token)
 	require.NoError(t, err)
+	require.Len(t, tok.Headers, 1)
+	require.Equal(t, "RS256", tok.Headers[0].Algorithm)
+	keys := set.Key(tok.Headers[0].KeyID)
+	require.Len(t, keys, 1, "the token's kid is published")
+	claims := map[string]any{}
+	require.NoError(t, tok.Claims(keys[0].Key, &claims))
 	return claims
-}
-
-func rsaKey(n, e []byte) *rsaPublicKey {
-	return &rsaPublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
 }

@@ -1,5 +1,0 @@
-package e2e
-
-import "crypto/rsa"
-
-type rsaPublicKey = rsa.PublicKey
