@@ -53,15 +53,13 @@ func (s *Service) List(ctx context.Context, tenantID string, f Filter, before st
 		return nil, false, ports.Invalid("cursor", "is not a cursor this API returned")
 	}
 	var rs []Record
-	err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
+	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
 		rs, err = s.store.List(ctx, tenantID, f, before, limit+1)
 		return err
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	if len(rs) > limit {
-		return rs[:limit], true, nil
-	}
-	return rs, false, nil
+	rs, more := ports.TrimPage(rs, limit)
+	return rs, more, nil
 }

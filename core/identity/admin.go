@@ -33,10 +33,8 @@ func (s *Service) ListUsers(ctx context.Context, tenantID string, f UserFilter, 
 	if err != nil {
 		return nil, false, err
 	}
-	if len(us) > limit {
-		return us[:limit], true, nil
-	}
-	return us, false, nil
+	us, more := ports.TrimPage(us, limit)
+	return us, more, nil
 }
 
 // GetUser returns one user of the tenant.

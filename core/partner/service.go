@@ -168,8 +168,6 @@ func page[T any](items []T, limit int, err error) ([]T, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if len(items) > limit {
-		return items[:limit], true, nil
-	}
-	return items, false, nil
+	items, more := ports.TrimPage(items, limit)
+	return items, more, nil
 }

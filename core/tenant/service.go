@@ -99,17 +99,14 @@ func (s *Service) List(ctx context.Context, after string, limit int) ([]Tenant, 
 		return nil, false, ports.Invalid("cursor", "is not a cursor this API returned")
 	}
 	var ts []Tenant
-	err := s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) (err error) {
+	err := s.uow.Read(ctx, ports.PlatformScope(), func(ctx context.Context) (err error) {
 		ts, err = s.store.List(ctx, after, limit+1)
 		return err
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	more := len(ts) > limit
-	if more {
-		ts = ts[:limit]
-	}
+	ts, more := ports.TrimPage(ts, limit)
 	return ts, more, nil
 }
 

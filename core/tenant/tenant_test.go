@@ -1,6 +1,8 @@
 package tenant
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -48,27 +50,35 @@ func TestTenantValidation(t *testing.T) {
 		{"strings", NewTenant{Name: "A", Slug: "a", Strings: map[string]string{"about": "x", "st_ok": strings.Repeat("x", MaxStringLength+1)}},
 			[]string{"strings.about", "strings.st_ok"}},
 	}
+	svc := NewService(unreachedStore{}, nil, nil, nil, cat, ports.SystemClock{}, nil)
 	for _, c := range cases {
-		var v ports.Validation
-		validateName(&v, "name", c.in.Name)
-		v.Check(slugPattern.MatchString(c.in.Slug), "slug", "bad")
-		validateBranding(&v, c.in.Branding)
-		validateFeatures(&v, c.in.Features)
-		validateAdapters(&v, c.in.Adapters, cat)
-		validateRateLimit(&v, c.in.RateLimit)
-		validateStrings(&v, c.in.Strings)
-		err := v.Err()
+		_, err := svc.Create(context.Background(), c.in)
 		if c.fields == nil {
-			require.NoError(t, err, c.name)
+			require.ErrorIs(t, err, errStoreReached, "%s: valid input reaches the store", c.name)
 			continue
 		}
 		require.ErrorIs(t, err, ports.ErrInvalid, c.name)
 		var got []string
 		for _, f := range ports.AsError(err).Fields {
 			got = append(got, f.Field)
+			require.NotEmpty(t, f.Reason, "%s: %s has a reason", c.name, f.Field)
 		}
 		require.ElementsMatch(t, c.fields, got, c.name)
 	}
+}
+
+// errStoreReached is what the unit of work of TestTenantValidation answers: Create got past its
+// validation. The test needs no storage, only to know whether Create refused the input first.
+var errStoreReached = errors.New("store reached")
+
+type unreachedStore struct{}
+
+func (unreachedStore) Do(context.Context, ports.Scope, func(context.Context) error) error {
+	return errStoreReached
+}
+
+func (unreachedStore) Read(context.Context, ports.Scope, func(context.Context) error) error {
+	return errStoreReached
 }
 
 type fakeCatalog map[string][]string

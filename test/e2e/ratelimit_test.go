@@ -11,7 +11,8 @@ import (
 )
 
 // TestRateLimitHoldsAcrossProcesses sends a burst through two servers sharing one database and one
-// Redis: the client's own limit (5 per minute) holds across both.
+// Redis: the client's own limit (bursts of 5, refilled at one a minute, so no refill can happen
+// while the test runs) holds across both.
 func TestRateLimitHoldsAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	b := harness.NewBackends(t)
@@ -19,7 +20,7 @@ func TestRateLimitHoldsAcrossProcesses(t *testing.T) {
 	two := harness.StartServerOn(t, b)
 	op := operator(t, one)
 	id, key := onboard(t, op, "limited", nil)
-	r := op.call("PATCH", "/platform/tenants/"+id, map[string]any{"rate_limit": map[string]int{"requests_per_minute": 5, "burst": 5}})
+	r := op.call("PATCH", "/platform/tenants/"+id, map[string]any{"rate_limit": map[string]int{"requests_per_minute": 1, "burst": 5}})
 	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
 
 	clients := []*client{newClient(t, one.URL).with("X-API-Key", key), newClient(t, two.URL).with("X-API-Key", key)}

@@ -12,15 +12,16 @@ import (
 	"github.com/stvos/stvos/test/harness"
 )
 
-// TestGracefulShutdown stops the server while a request is in flight: the request completes,
-// and the server then accepts no new connection.
+// TestGracefulShutdown stops the server while a request is in flight: the server first stops
+// accepting connections, the request (held until then, whatever the timing) completes, and only
+// then does the stop return. No sleep decides the order.
 func TestGracefulShutdown(t *testing.T) {
 	t.Parallel()
-	started := make(chan struct{})
+	started, release := make(chan struct{}), make(chan struct{})
 	slow := fx.Invoke(func(mux *http.ServeMux) {
 		mux.HandleFunc("GET /test/slow", func(w http.ResponseWriter, _ *http.Request) {
 			close(started)
-			time.Sleep(300 * time.Millisecond)
+			<-release
 			_, _ = w.Write([]byte("done"))
 		})
 	})
@@ -43,11 +44,28 @@ func TestGracefulShutdown(t *testing.T) {
 		res <- result{status: r.StatusCode, body: string(b), err: err}
 	}()
 	<-started
-	require.NoError(t, srv.Stop())
+	stopped := make(chan error, 1)
+	go func() { stopped <- srv.Stop() }()
+	// Shutdown has begun once new connections are refused; the request is still held.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	require.Eventually(t, func() bool {
+		r, err := client.Get(srv.URL + "/healthz")
+		if err == nil {
+			r.Body.Close()
+		}
+		return err != nil
+	}, 10*time.Second, 5*time.Millisecond)
+	select {
+	case err := <-stopped:
+		t.Fatalf("the stop returned (%v) while a request was in flight", err)
+	default:
+	}
+	close(release)
+	require.NoError(t, <-stopped)
 	got := <-res
 	require.NoError(t, got.err)
 	require.Equal(t, http.StatusOK, got.status)
 	require.Equal(t, "done", got.body)
-	_, err := http.Get(srv.URL + "/healthz")
+	_, err := client.Get(srv.URL + "/healthz")
 	require.Error(t, err, "no new connections after shutdown")
 }
