@@ -5,7 +5,14 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stvos/stvos/test/contract"
 )
+
+func TestPasswordHasherContract(t *testing.T) {
+	t.Parallel()
+	contract.PasswordHasher(t, New(Params{Memory: 8 * 1024, Time: 1, Threads: 1}))
+}
 
 func TestHashAndVerify(t *testing.T) {
 	t.Parallel()

@@ -139,3 +139,9 @@ func TestDirectoryContract(t *testing.T) {
 	b := setup(t)
 	contract.Directory(t, b.uow, postgres.Directory{}, b.newTenant)
 }
+
+func TestUnitOfWorkContract(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	contract.UnitOfWork(t, b.uow, postgres.Directory{}, b.newTenant)
+}

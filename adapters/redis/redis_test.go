@@ -61,3 +61,15 @@ func TestScriptReloadsAfterFlush(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 8, d.Remaining, "the event is counted exactly once")
 }
+
+func TestRevocationsContract(t *testing.T) {
+	contract.Revocations(t, func(t *testing.T) (ports.Revocations, ports.Revocations) {
+		url, prefix := harness.Redis(t)
+		one, err := redis.Connect(context.Background(), url)
+		require.NoError(t, err)
+		two, err := redis.Connect(context.Background(), url)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = one.Close(); _ = two.Close() })
+		return redis.NewRevocations(one, prefix), redis.NewRevocations(two, prefix)
+	})
+}
