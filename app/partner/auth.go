@@ -85,7 +85,8 @@ type MeOutput struct {
 func registerAuth(s *surface.Surface, ids *identity.Service) {
 	huma.Register(s.API, huma.Operation{
 		OperationID: "login-partner-staff", Method: http.MethodPost, Path: "/partner-auth/login", Tags: []string{"auth"},
-		Summary: "Sign in as partner staff", Description: "Email and password; no API key needed. Rate-limited per address and per account.",
+		Summary: "Sign in as partner staff", Description: "Email and password; no API key needed. Failed sign-ins are counted per account and address, " +
+			"and per address: past the budget, 429 TOO_MANY_ATTEMPTS with Retry-After.",
 		Metadata: surface.Public(), Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *LoginInput) (*TokensOutput, error) {
 		st, ts, err := ids.StaffLogin(ctx, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
