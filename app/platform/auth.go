@@ -47,10 +47,10 @@ func tokenOutput(ts identity.TokenSet) *TokenOutput {
 func registerAuth(s *surface.Surface, ids *identity.Service) {
 	huma.Register(s.API, huma.Operation{
 		OperationID: "login-operator", Method: http.MethodPost, Path: "/platform/auth/login", Tags: []string{"auth"},
-		Summary:     "Sign in as an operator",
+		Summary: "Sign in as an operator",
 		Description: "Returns a short-lived access token (15 minutes) and a refresh token. Failed sign-ins are counted " +
 			"per account and address, and per address: past the budget, 429 TOO_MANY_ATTEMPTS with Retry-After.",
-		Metadata:    surface.Public(), Errors: []int{http.StatusUnauthorized},
+		Metadata: surface.Public(), Errors: []int{http.StatusUnauthorized},
 	}, func(ctx context.Context, in *LoginInput) (*TokenOutput, error) {
 		ts, err := ids.OperatorLogin(ctx, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
 		if err != nil {
