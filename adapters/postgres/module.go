@@ -60,7 +60,7 @@ func newPool(p poolParams) (*pgxpool.Pool, error) {
 	}
 	var tracer pgx.QueryTracer
 	if p.Tracing != nil {
-		tracer = otelpgx.NewTracer(otelpgx.WithTracerProvider(p.Tracing), otelpgx.WithTrimSQLInSpanName())
+		tracer = otelpgx.NewTracer(otelpgx.WithTracerProvider(p.Tracing))
 	}
 	pool, err := ConnectTraced(ctx, cfg.URL, tracer)
 	if err != nil {

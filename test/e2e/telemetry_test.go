@@ -107,7 +107,7 @@ func TestOneTraceFromHTTPThroughPostgreSQLAndRedis(t *testing.T) {
 	require.NotNil(t, server, "a server span named after the route among %d spans", len(spans))
 	attrs := map[string]string{}
 	for _, a := range server.Attributes {
-		attrs[string(a.Key)] = a.Value.Emit()
+		attrs[string(a.Key)] = a.Value.String()
 	}
 	require.Equal(t, requestID, attrs["stvos.request_id"])
 	require.NotEmpty(t, attrs["stvos.tenant_id"])
