@@ -17,6 +17,9 @@ type KeyUses struct {
 
 	mu   sync.Mutex
 	seen map[string]tenant.KeyUse
+	// noted is when each key's use was last noted (Unix seconds), read without a lock so that
+	// the request path takes the mutex at most every useGranularity per key.
+	noted sync.Map
 
 	stop chan struct{}
 	done chan struct{}
@@ -27,8 +30,15 @@ func NewKeyUses(tenants *tenant.Service, log *slog.Logger) *KeyUses {
 	return &KeyUses{tenants: tenants, log: log, seen: map[string]tenant.KeyUse{}}
 }
 
+// useGranularity is how precisely a key's last use is kept.
+const useGranularity = 10 * time.Second
+
 // Seen notes a use of the key.
 func (u *KeyUses) Seen(k tenant.APIKey, at time.Time) {
+	if last, ok := u.noted.Load(k.ID); ok && at.Unix()-last.(int64) < int64(useGranularity/time.Second) {
+		return
+	}
+	u.noted.Store(k.ID, at.Unix())
 	u.mu.Lock()
 	u.seen[k.ID] = tenant.KeyUse{TenantID: k.TenantID, KeyID: k.ID, At: at}
 	u.mu.Unlock()

@@ -214,15 +214,15 @@ func (c *Checker) run(ctx context.Context, ops []op) ([][]string, error) {
 	if len(ops) == 0 {
 		return nil, nil
 	}
+	if !c.cluster {
+		return c.runOne(ctx, ops)
+	}
 	var (
 		tags   []string
 		groups = map[string][]int{}
 	)
 	for i, o := range ops {
-		t := ""
-		if c.cluster {
-			t = hashTag(o.key)
-		}
+		t := hashTag(o.key)
 		if _, ok := groups[t]; !ok {
 			tags = append(tags, t)
 		}
@@ -240,16 +240,7 @@ func (c *Checker) run(ctx context.Context, ops []op) ([][]string, error) {
 		return keys, args
 	}
 	cmds := make([]*goredis.Cmd, len(tags))
-	var err error
-	if len(tags) == 1 {
-		// One script call: no pipeline needed (Run sends the script's text if Redis lacks it).
-		keys, args := call(tags[0])
-		cmds[0] = checkScript.Run(ctx, c.s, keys, args...)
-		err = cmds[0].Err()
-	} else {
-		err = c.pipeline(ctx, tags, call, cmds)
-	}
-	if err != nil {
+	if err := c.pipeline(ctx, tags, call, cmds); err != nil {
 		return nil, err
 	}
 	out := make([][]string, len(ops))
@@ -264,6 +255,29 @@ func (c *Checker) run(ctx context.Context, ops []op) ([][]string, error) {
 		for n, i := range groups[t] {
 			out[i] = vals[4*n : 4*n+4]
 		}
+	}
+	return out, nil
+}
+
+// runOne runs every op in one script call: a single Redis has no slots to respect. It is the
+// request path's common case, so it builds no groups.
+func (c *Checker) runOne(ctx context.Context, ops []op) ([][]string, error) {
+	keys := make([]string, len(ops))
+	args := make([]any, 0, 4*len(ops))
+	for i, o := range ops {
+		keys[i] = o.key
+		args = append(args, o.kind, o.limit.Rate, burstOf(o.limit), o.limit.Period.Seconds())
+	}
+	vals, err := checkScript.Run(ctx, c.s, keys, args...).StringSlice()
+	if err != nil {
+		return nil, err
+	}
+	if len(vals) != 4*len(ops) {
+		return nil, errors.New("check script answered an unexpected shape")
+	}
+	out := make([][]string, len(ops))
+	for i := range ops {
+		out[i] = vals[4*i : 4*i+4]
 	}
 	return out, nil
 }

@@ -26,7 +26,7 @@ func TestRateLimiterContract(t *testing.T) {
 }
 
 func TestAdmissionContract(t *testing.T) {
-	for name, batched := range map[string]bool{"direct": false, "batched": true} {
+	for name, mode := range map[string]string{"direct": "", "batched": "batched", "grouped by slot": "grouped"} {
 		t.Run(name, func(t *testing.T) {
 			contract.Admission(t, func(t *testing.T) (contract.AdmissionStore, ports.Revocations) {
 				url, prefix := harness.Redis(t)
@@ -34,8 +34,11 @@ func TestAdmissionContract(t *testing.T) {
 				require.NoError(t, err)
 				t.Cleanup(func() { _ = c.Close() })
 				chk := redis.NewChecker(c, prefix, nil)
-				if batched {
+				switch mode {
+				case "batched":
 					chk.Batched()
+				case "grouped":
+					chk.Grouped()
 				}
 				return chk, redis.NewRevocations(c, prefix)
 			})
@@ -46,20 +49,27 @@ func TestAdmissionContract(t *testing.T) {
 // TestScriptReloadsAfterFlush shows that a Redis that forgot the check script (a restart, a
 // SCRIPT FLUSH) is sent the script's text once and answers as before.
 func TestScriptReloadsAfterFlush(t *testing.T) {
-	url, prefix := harness.Redis(t)
-	ctx := context.Background()
-	c, err := redis.Connect(ctx, url)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
-	chk := redis.NewChecker(c, prefix, nil)
-	lim := ports.Limit{Rate: 10, Burst: 10, Period: time.Minute}
-	d, err := chk.Allow(ctx, "rl:{t}:k", lim)
-	require.NoError(t, err)
-	require.Equal(t, 9, d.Remaining)
-	require.NoError(t, c.ScriptFlush(ctx).Err())
-	d, err = chk.Allow(ctx, "rl:{t}:k", lim)
-	require.NoError(t, err)
-	require.Equal(t, 8, d.Remaining, "the event is counted exactly once")
+	for _, grouped := range []bool{false, true} {
+		url, prefix := harness.Redis(t)
+		ctx := context.Background()
+		c, err := redis.Connect(ctx, url)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		chk := redis.NewChecker(c, prefix, nil)
+		if grouped {
+			chk.Grouped()
+		}
+		lim := ports.Limit{Rate: 10, Burst: 10, Period: time.Minute}
+		q := ports.AdmissionQuery{Limits: []ports.KeyedLimit{{Key: "rl:{t}:k", Limit: lim}, {Key: "rl:addr:{a}", Limit: lim}}}
+		ans, err := chk.Admit(ctx, q)
+		require.NoError(t, err)
+		require.Equal(t, 9, ans.Decisions[0].Remaining)
+		require.NoError(t, c.ScriptFlush(ctx).Err())
+		ans, err = chk.Admit(ctx, q)
+		require.NoError(t, err)
+		require.Equal(t, 8, ans.Decisions[0].Remaining, "grouped %v: the event is counted exactly once", grouped)
+		require.Equal(t, 8, ans.Decisions[1].Remaining)
+	}
 }
 
 func TestRevocationsContract(t *testing.T) {

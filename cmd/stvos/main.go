@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/stvos/stvos/app"
@@ -71,6 +72,12 @@ func serve(ctx context.Context, args []string) error {
 	cfg, err := app.LoadConfig("stvos serve", args)
 	if err != nil {
 		return err
+	}
+	if os.Getenv("GOGC") == "" {
+		// A server's live heap is small and its garbage plentiful: collecting at 200 % growth
+		// instead of 100 % roughly halves the collector's CPU for a few more megabytes. GOGC,
+		// when set, decides instead.
+		debug.SetGCPercent(200)
 	}
 	log, logs := app.NewLogger(cfg.LogLevel)
 	defer logs.Close()
