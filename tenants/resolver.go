@@ -74,6 +74,9 @@ type Candidate struct {
 	fromKey  bool
 }
 
+// KeyID is the API key's id, for a candidate resolved from one.
+func (c Candidate) KeyID() string { return c.entry.key.ID }
+
 // CachedKey returns the cached resolution of an API key, without any I/O.
 func (r *Resolver) CachedKey(secret string) (Candidate, bool) {
 	d := sha256.Sum256([]byte(secret))

@@ -80,7 +80,7 @@ func (s *Surface) guard(ctx huma.Context, next func(huma.Context)) {
 		// The tenant was reloaded with other limits (an operator just changed them): count the
 		// request against the new ones too, so a change applies from the next request on.
 		c.tenant.Tenant = *c.p.Tenant
-		if now := s.credentialLimit(&c); now != cred {
+		if now := s.credentialLimit(&c); now.Limit != cred.Limit {
 			if _, _, ok := s.admit(ctx, ports.AdmissionQuery{Limits: []ports.KeyedLimit{now}}); !ok {
 				return
 			}
@@ -129,6 +129,7 @@ func (s *Surface) identify(ctx huma.Context, acc Access, c *caller) (bool, error
 				continue
 			}
 			c.tenant, c.hasTenant, c.keyCached = cand, true, true
+			c.p.APIKeyID = cand.KeyID()
 			continue
 		}
 		tk, ok := tokenKinds[cred]
@@ -171,6 +172,7 @@ func (s *Surface) load(ctx huma.Context, acc Access, c *caller) error {
 				return err
 			}
 			c.tenant, c.hasTenant = cand, true
+			c.p.APIKeyID = cand.KeyID()
 			continue
 		}
 		if c.claims != nil {

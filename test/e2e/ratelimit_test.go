@@ -39,7 +39,13 @@ func TestRateLimitHoldsAcrossProcesses(t *testing.T) {
 		require.Equal(t, "0", r.Header.Get("RateLimit-Remaining"))
 	}
 
-	// Another client's budget is its own.
+	// Another key of the same client has a budget of its own (the limit is per credential), and
+	// so has another client.
+	second := op.call("POST", "/platform/tenants/"+id+"/api-keys", map[string]string{"name": "second"}).str("key")
+	for _, srv := range []*harness.Server{one, two} {
+		r := newClient(t, srv.URL).with("X-API-Key", second).call("GET", "/app/strings", nil)
+		require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	}
 	_, other := onboard(t, op, "unlimited", nil)
 	require.Equal(t, http.StatusOK, newClient(t, two.URL).with("X-API-Key", other).call("GET", "/app/strings", nil).Status)
 }
