@@ -5,9 +5,10 @@ STATICCHECK_VERSION ?= v0.8.2
 
 .PHONY: run test lint bench bench-http deps build docs-assets
 
-## run: provision PostgreSQL and Redis, seed a demo client, and serve (stvos dev)
+## run: provision PostgreSQL and Redis (containers when a Docker engine answers, else local processes),
+## seed a demo client, and serve (stvos dev; -tags docker links the container provisioner)
 run: deps
-	$(GO) run ./cmd/stvos dev
+	$(GO) run -tags docker ./cmd/stvos dev
 
 ## test: every test (unit, integration against real PostgreSQL and Redis, end to end), with -race
 test: deps

@@ -27,10 +27,8 @@ import (
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/app/telemetry"
 	"github.com/stvos/stvos/core/audit"
-	"github.com/stvos/stvos/core/identity"
 	corepartner "github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/tenant"
-	"github.com/stvos/stvos/core/throttle"
 	"github.com/stvos/stvos/policies"
 	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/tenants"
@@ -46,12 +44,12 @@ var Core = fx.Module("core",
 		fx.Annotate(tenants.DefaultCatalog, fx.As(new(tenant.AdapterCatalog))),
 		tenant.NewService,
 		corepartner.NewService,
-		newIdentity,
 		audit.NewService,
 		tenants.NewResolver,
 		newKeyUses,
-		func(cfg Config, f ports.Failures) *throttle.Throttle { return throttle.New(f, cfg.Failures) },
+		newThrottle,
 	),
+	Identity,
 )
 
 // Surfaces provides every HTTP surface.
@@ -86,28 +84,6 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 	)
 }
 
-type identityParams struct {
-	fx.In
-	UnitOfWork  ports.UnitOfWork
-	Store       identity.Store
-	Staff       identity.StaffStore
-	Tenants     identity.TenantStatus
-	Directory   ports.Directory
-	Hasher      ports.PasswordHasher
-	Signer      ports.TokenSigner
-	Revocations ports.Revocations
-	Throttle    *throttle.Throttle
-	Audit       audit.Store
-	OAuth       identity.OAuthStore
-	Blobs       ports.BlobStore
-	Clock       ports.Clock
-}
-
-func newIdentity(p identityParams) (*identity.Service, error) {
-	return identity.NewService(identity.Deps{UnitOfWork: p.UnitOfWork, Store: p.Store, Staff: p.Staff, Tenants: p.Tenants, Directory: p.Directory,
-		Hasher: p.Hasher, Signer: p.Signer, Revocations: p.Revocations, Throttle: p.Throttle, Audit: p.Audit, OAuth: p.OAuth, Blobs: p.Blobs, Clock: p.Clock})
-}
-
 func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, a ports.Admission,
 	clock ports.Clock, p *policies.Enforcer, m *telemetry.Metrics) surface.Deps {
 	return surface.Deps{Resolver: r, Signer: s, Admission: a, Clock: clock, Limits: cfg.Limits, Policy: p, Log: log, Version: Version,
@@ -137,8 +113,4 @@ func fxLogger(log *slog.Logger, level slog.Level) fxevent.Logger {
 		return fxevent.NopLogger
 	}
 	return &fxevent.SlogLogger{Logger: log.With("component", "fx")}
-}
-
-func newMaintenance(t *tenant.Service, ids *identity.Service, purge identity.PurgeStore, log *slog.Logger) *maintenance {
-	return &maintenance{tenants: t, ids: ids, purge: purge, log: log}
 }

@@ -5,23 +5,37 @@ import (
 	"errors"
 	"log/slog"
 
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/device"
+	"github.com/stvos/stvos/core/grant"
+	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
 )
 
 // maintenance is the periodic upkeep the job runner calls: each tenant's expired OAuth codes and
 // tokens, device codes and old sessions are removed, tenant by tenant under row-level security.
 type maintenance struct {
-	tenants *tenant.Service
-	ids     *identity.Service
-	purge   identity.PurgeStore
-	log     *slog.Logger
+	tenants  *tenant.Service
+	grants   *grant.Service
+	devices  *device.Service
+	sessions *session.Service
+	log      *slog.Logger
 }
 
-// PurgeExpired runs the purge for every tenant; one tenant's failure does not stop the others.
+func newMaintenance(t *tenant.Service, g *grant.Service, d *device.Service, s *session.Service, log *slog.Logger) *maintenance {
+	return &maintenance{tenants: t, grants: g, devices: d, sessions: s, log: log}
+}
+
+// PurgeExpired runs the purge for every tenant; one tenant's failure does not stop the others
+// (each purge is idempotent: the next run finishes what one left).
 func (m *maintenance) PurgeExpired(ctx context.Context) error {
-	var errs []error
-	total := identity.Purged{}
+	var (
+		errs                  []error
+		records, codes, ended int
+		purges                = []struct {
+			n   *int
+			run func(context.Context, string) (int, error)
+		}{{&records, m.grants.Purge}, {&codes, m.devices.Purge}, {&ended, m.sessions.Purge}}
+	)
 	after := ""
 	for {
 		ts, more, err := m.tenants.List(ctx, after, tenant.MaxPageSize)
@@ -29,21 +43,21 @@ func (m *maintenance) PurgeExpired(ctx context.Context) error {
 			return err
 		}
 		for _, t := range ts {
-			p, err := m.ids.PurgeExpired(ctx, t.ID, m.purge)
-			if err != nil {
-				errs = append(errs, err)
-				continue
+			for _, p := range purges {
+				n, err := p.run(ctx, t.ID)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				*p.n += n
 			}
-			total.OAuthRecords += p.OAuthRecords
-			total.DeviceCodes += p.DeviceCodes
-			total.Sessions += p.Sessions
 		}
 		if !more || len(ts) == 0 {
 			break
 		}
 		after = ts[len(ts)-1].ID
 	}
-	m.log.InfoContext(ctx, "purged expired rows", "oauth_records", total.OAuthRecords, "device_codes", total.DeviceCodes,
-		"sessions", total.Sessions, "failed_tenants", len(errs))
+	m.log.InfoContext(ctx, "purged expired rows", "oauth_records", records, "device_codes", codes,
+		"sessions", ended, "failures", len(errs))
 	return errors.Join(errs...)
 }

@@ -10,7 +10,8 @@ import (
 	"github.com/stvos/stvos/adapters/jwt"
 	"github.com/stvos/stvos/adapters/postgres"
 	"github.com/stvos/stvos/adapters/river"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/credential"
+	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -76,11 +77,12 @@ func Bootstrap(ctx context.Context, url, email, password, name string) (Bootstra
 		return BootstrapResult{}, err
 	}
 	defer pool.Close()
-	svc, err := identity.NewService(identity.Deps{UnitOfWork: postgres.NewUnitOfWork(pool), Store: postgres.IdentityStore{},
-		Hasher: argon2.New(argon2.DefaultParams), Clock: ports.SystemClock{}})
+	passwords, err := credential.NewPasswords(argon2.New(argon2.DefaultParams), nil)
 	if err != nil {
 		return BootstrapResult{}, err
 	}
+	svc := operator.NewService(operator.Deps{UnitOfWork: postgres.NewUnitOfWork(pool), Store: postgres.OperatorStore{},
+		Passwords: passwords, Clock: ports.SystemClock{}})
 	op, created, err := svc.Bootstrap(ctx, email, password, name)
 	if err != nil {
 		return BootstrapResult{}, err

@@ -31,7 +31,7 @@ func surfaces(t *testing.T) []*surface.Surface {
 	mux := http.NewServeMux()
 	deps := surface.Deps{Version: Version, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	return []*surface.Surface{
-		mobile.New(mux, deps, nil, nil), partner.New(mux, deps, nil), subscriber.New(mux, deps, subscriber.Services{}),
+		mobile.New(mux, deps, nil, nil, nil), partner.New(mux, deps, nil), subscriber.New(mux, deps, subscriber.Services{}),
 		enterprise.New(mux, deps), platform.New(mux, deps, platform.Services{}),
 	}
 }

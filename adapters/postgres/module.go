@@ -9,10 +9,16 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
 
+	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/audit"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/device"
+	"github.com/stvos/stvos/core/grant"
+	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/session"
+	"github.com/stvos/stvos/core/staff"
 	"github.com/stvos/stvos/core/tenant"
+	"github.com/stvos/stvos/core/useradmin"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -32,12 +38,15 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func(u *UnitOfWork) *UnitOfWork { return u }, fx.As(new(ports.UnitOfWork))),
 		fx.Annotate(func() TenantStore { return TenantStore{} },
 			fx.As(new(tenant.Store)), fx.As(new(tenant.StringsStore)), fx.As(new(partner.TenantChecker)),
-			fx.As(new(identity.TenantStatus))),
+			fx.As(new(staff.TenantStatus))),
 		fx.Annotate(func() Directory { return Directory{} }, fx.As(new(ports.Directory))),
-		fx.Annotate(func() PartnerStore { return PartnerStore{} }, fx.As(new(partner.Store)), fx.As(new(identity.StaffStore))),
+		fx.Annotate(func() PartnerStore { return PartnerStore{} }, fx.As(new(partner.Store)), fx.As(new(staff.Store))),
 		fx.Annotate(func() AuditStore { return AuditStore{} }, fx.As(new(audit.Store))),
-		fx.Annotate(func() OAuthStore { return OAuthStore{} }, fx.As(new(identity.OAuthStore)), fx.As(new(identity.PurgeStore))),
-		fx.Annotate(func() IdentityStore { return IdentityStore{} }, fx.As(new(identity.Store))),
+		fx.Annotate(func() GrantStore { return GrantStore{} }, fx.As(new(grant.ClientStore)), fx.As(new(grant.RecordStore))),
+		fx.Annotate(func() DeviceStore { return DeviceStore{} }, fx.As(new(device.Store))),
+		fx.Annotate(func() UserStore { return UserStore{} }, fx.As(new(account.Store)), fx.As(new(useradmin.Store))),
+		fx.Annotate(func() OperatorStore { return OperatorStore{} }, fx.As(new(operator.Store))),
+		fx.Annotate(func() SessionStore { return SessionStore{} }, fx.As(new(session.Store))),
 		fx.Annotate(NewSigningKeyStore, fx.As(new(ports.SigningKeyStore))),
 		NewOAuthSecrets,
 	),

@@ -6,8 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/stvos/stvos/core/identity"
 	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/staff"
 	"github.com/stvos/stvos/core/tenant"
 )
 
@@ -18,7 +18,7 @@ var (
 	_ tenant.Store          = TenantStore{}
 	_ tenant.StringsStore   = TenantStore{}
 	_ partner.TenantChecker = TenantStore{}
-	_ identity.TenantStatus = TenantStore{}
+	_ staff.TenantStatus    = TenantStore{}
 )
 
 // branding is the JSON form of tenant.Branding in the branding column.

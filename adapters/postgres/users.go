@@ -8,15 +8,24 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/useradmin"
 )
 
 const userColumns = `tenant_id, id, email, password_hash, display_name, phone, phone_verified, email_verified, avatar_url, locale,
 	timezone, country_code, preferred_language, status, suspension_reason, roles, mfa_enabled, notification_preferences,
 	terms_accepted_at, last_login_at, created_at, updated_at, version`
 
-func scanUser(row pgx.Row) (identity.User, error) {
-	var u identity.User
+// UserStore implements account.Store and useradmin.Store.
+type UserStore struct{}
+
+var (
+	_ account.Store   = UserStore{}
+	_ useradmin.Store = UserStore{}
+)
+
+func scanUser(row pgx.Row) (account.User, error) {
+	var u account.User
 	err := row.Scan(&u.TenantID, &u.ID, &u.Email, &u.PasswordHash, &u.DisplayName, &u.Phone, &u.PhoneVerified, &u.EmailVerified,
 		&u.AvatarURL, &u.Locale, &u.Timezone, &u.CountryCode, &u.PreferredLanguage, &u.Status, &u.SuspensionReason, &u.Roles,
 		&u.MFAEnabled, &u.NotificationPreferences, &u.TermsAcceptedAt, &u.LastLoginAt, &u.CreatedAt, &u.UpdatedAt, &u.Version)
@@ -26,7 +35,7 @@ func scanUser(row pgx.Row) (identity.User, error) {
 }
 
 // CreateUser inserts a user.
-func (IdentityStore) CreateUser(ctx context.Context, u identity.User) error {
+func (UserStore) CreateUser(ctx context.Context, u account.User) error {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return err
@@ -39,37 +48,37 @@ func (IdentityStore) CreateUser(ctx context.Context, u identity.User) error {
 }
 
 // UserByEmail finds a user of the current tenant by normalised email.
-func (IdentityStore) UserByEmail(ctx context.Context, email string) (identity.User, error) {
+func (UserStore) UserByEmail(ctx context.Context, email string) (account.User, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
-		return identity.User{}, err
+		return account.User{}, err
 	}
 	u, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = app_tenant_id() AND email = $1`, email))
 	return u, translate(err, "user")
 }
 
 // User loads a user of the current tenant for update.
-func (IdentityStore) User(ctx context.Context, id string) (identity.User, error) {
+func (UserStore) User(ctx context.Context, id string) (account.User, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
-		return identity.User{}, err
+		return account.User{}, err
 	}
 	u, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = app_tenant_id() AND id = $1 FOR UPDATE`, id))
 	return u, translate(err, "user")
 }
 
 // ReadUser reads a user of the current tenant without locking it.
-func (IdentityStore) ReadUser(ctx context.Context, id string) (identity.User, error) {
+func (UserStore) ReadUser(ctx context.Context, id string) (account.User, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
-		return identity.User{}, err
+		return account.User{}, err
 	}
 	u, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = app_tenant_id() AND id = $1`, id))
 	return u, translate(err, "user")
 }
 
 // SaveUser stores a user's changes.
-func (IdentityStore) SaveUser(ctx context.Context, u identity.User) error {
+func (UserStore) SaveUser(ctx context.Context, u account.User) error {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return err
@@ -85,7 +94,7 @@ func (IdentityStore) SaveUser(ctx context.Context, u identity.User) error {
 }
 
 // ListUsers returns the current tenant's users matching the filter, ordered by id.
-func (IdentityStore) ListUsers(ctx context.Context, f identity.UserFilter, after string, limit int) ([]identity.User, error) {
+func (UserStore) ListUsers(ctx context.Context, f useradmin.Filter, after string, limit int) ([]account.User, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return nil, err
@@ -124,7 +133,7 @@ func (IdentityStore) ListUsers(ctx context.Context, f identity.UserFilter, after
 	if err != nil {
 		return nil, translate(err, "user")
 	}
-	us, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (identity.User, error) { return scanUser(r) })
+	us, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (account.User, error) { return scanUser(r) })
 	return us, translate(err, "user")
 }
 

@@ -1,7 +1,9 @@
 // Package devstack provisions real PostgreSQL and Redis for `stvos dev` and for the test harness:
-// containers through testcontainers when a Docker engine answers, otherwise throwaway (or, for
-// dev, persistent) local postgres and redis-server processes on free loopback ports. When neither
-// is possible it says exactly what to install.
+// containers when a Docker engine answers (through a Provisioner such as devstack/docker, which
+// the test harness always plugs in and the binary only when built with -tags docker, so `serve`
+// does not link testcontainers), otherwise throwaway (or, for dev, persistent) local postgres and
+// redis-server processes on free loopback ports. When neither is possible it says exactly what to
+// install.
 package devstack
 
 import (
@@ -39,9 +41,13 @@ type Options struct {
 	Dir string
 	// Log receives the output of local server processes; nil discards it.
 	Log io.Writer
-	// NoDocker skips the Docker attempt.
-	NoDocker bool
+	// Docker, when set, is tried first; without it only local processes are tried.
+	Docker Provisioner
 }
+
+// Provisioner starts a stack another way (containers); it fails at once, at no cost, when it
+// cannot.
+type Provisioner func(ctx context.Context) (*Stack, error)
 
 // ErrNothingToRun means neither Docker nor local binaries are available.
 var ErrNothingToRun = errors.New("devstack: no Docker engine and no local postgres/redis-server")
@@ -51,9 +57,9 @@ func Start(ctx context.Context, opt Options) (*Stack, error) {
 	if opt.Log == nil {
 		opt.Log = io.Discard
 	}
-	var dockerErr error
-	if !opt.NoDocker {
-		s, err := startDocker(ctx)
+	dockerErr := errors.New("not built in (tests, and binaries built with -tags docker, have it)")
+	if opt.Docker != nil {
+		s, err := opt.Docker(ctx)
 		if err == nil {
 			return s, nil
 		}
@@ -86,14 +92,15 @@ func (s *Stack) Stop() error {
 	return errors.Join(errs...)
 }
 
-func (s *Stack) onStop(f func() error) {
+// OnStop adds what Stop must undo.
+func (s *Stack) OnStop(f func() error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stops = append(s.stops, f)
 }
 
-// waitReady polls until both servers answer.
-func waitReady(ctx context.Context, dbURL, redisURL string) error {
+// WaitReady polls until both servers answer.
+func WaitReady(ctx context.Context, dbURL, redisURL string) error {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	opt, err := goredis.ParseURL(redisURL)

@@ -15,7 +15,7 @@ import (
 // without stopping it (as a panicking test binary would), and checks its servers are gone.
 func TestChildServersDieWithTheirParent(t *testing.T) {
 	if os.Getenv("STVOS_DEVSTACK_CHILD") == "1" {
-		st, err := Start(context.Background(), Options{NoDocker: true})
+		st, err := Start(context.Background(), Options{})
 		if err != nil {
 			os.Exit(3)
 		}

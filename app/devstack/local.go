@@ -35,7 +35,7 @@ func startLocal(ctx context.Context, opt Options) (*Stack, error) {
 		if dir, err = os.MkdirTemp("", "stvos-stack-"); err != nil {
 			return nil, err
 		}
-		s.onStop(func() error { return os.RemoveAll(dir) })
+		s.OnStop(func() error { return os.RemoveAll(dir) })
 	}
 	dir, _ = filepath.Abs(dir)
 	s.Dir = dir
@@ -83,7 +83,7 @@ func startLocal(ctx context.Context, opt Options) (*Stack, error) {
 	}
 	s.DatabaseURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", pgPort)
 	s.RedisURL = fmt.Sprintf("redis://127.0.0.1:%d/0", redisPort)
-	if err := waitReady(ctx, s.DatabaseURL, s.RedisURL); err != nil {
+	if err := WaitReady(ctx, s.DatabaseURL, s.RedisURL); err != nil {
 		_ = s.Stop()
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (s *Stack) spawn(opt Options, cred *syscall.Credential, bin string, args ..
 	}
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
-	s.onStop(func() error {
+	s.OnStop(func() error {
 		_ = cmd.Process.Signal(syscall.SIGINT)
 		select {
 		case <-done:

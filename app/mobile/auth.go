@@ -8,7 +8,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -24,7 +25,7 @@ type UserBody struct {
 	CreatedAt   time.Time  `json:"createdAt"`
 }
 
-func userBody(u identity.User) UserBody {
+func userBody(u account.User) UserBody {
 	return UserBody{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, AvatarURL: u.AvatarURL, Status: string(u.Status),
 		Roles: u.Roles, LastLoginAt: u.LastLoginAt, CreatedAt: u.CreatedAt}
 }
@@ -44,7 +45,7 @@ type SessionOutput struct {
 	Body         surface.Envelope[SessionBody]
 }
 
-func sessionOutput(u identity.User, ts identity.TokenSet) *SessionOutput {
+func sessionOutput(u account.User, ts session.TokenSet) *SessionOutput {
 	return &SessionOutput{CacheControl: "no-store", Body: surface.OK(SessionBody{User: userBody(u), AccessToken: ts.AccessToken,
 		RefreshToken: ts.RefreshToken, ExpiresIn: ts.ExpiresIn, TokenType: ts.TokenType})}
 }
@@ -79,7 +80,7 @@ type LogoutOutput struct {
 	Body surface.Envelope[surface.Empty]
 }
 
-func registerAuth(s *surface.Surface, ids *identity.Service, enroll identity.Enrollment) {
+func registerAuth(s *surface.Surface, accounts *account.Service, sessions *session.Service, enroll account.Enrollment) {
 	key := func(perm string, registration bool) map[string]any {
 		return surface.Access{Permission: perm, Requires: []surface.Credential{surface.APIKey}, Registration: registration}.Meta()
 	}
@@ -89,7 +90,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service, enroll identity.Enr
 		DefaultStatus: http.StatusCreated, Metadata: key("auth:register:call", true),
 		Errors: []int{http.StatusConflict, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *RegisterInput) (*SessionOutput, error) {
-		u, ts, err := ids.Register(ctx, surface.PrincipalFrom(ctx).TenantID, identity.Registration{Email: in.Body.Email,
+		u, ts, err := accounts.Register(ctx, surface.PrincipalFrom(ctx).TenantID, account.Registration{Email: in.Body.Email,
 			Password: in.Body.Password, Name: in.Body.Name, VoucherCode: in.Body.VoucherCode}, surface.ClientOf(ctx), enroll)
 		if err != nil {
 			return nil, err
@@ -104,7 +105,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service, enroll identity.Enr
 			"A suspended account gets 403 ACCOUNT_SUSPENDED.",
 		Errors: []int{http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *LoginInput) (*SessionOutput, error) {
-		u, ts, err := ids.Login(ctx, surface.PrincipalFrom(ctx).TenantID, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
+		u, ts, err := accounts.Login(ctx, surface.PrincipalFrom(ctx).TenantID, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -117,11 +118,11 @@ func registerAuth(s *surface.Surface, ids *identity.Service, enroll identity.Enr
 		Metadata:    key("auth:refresh:call", false), Errors: []int{http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *RefreshInput) (*SessionOutput, error) {
 		p := surface.PrincipalFrom(ctx)
-		ts, err := ids.Refresh(ctx, identity.KindUser, p.TenantID, in.Body.RefreshToken)
+		ts, err := accounts.Refresh(ctx, p.TenantID, in.Body.RefreshToken)
 		if err != nil {
 			return nil, err
 		}
-		u, err := ids.Me(ctx, p.TenantID, ts.SubjectID)
+		u, err := accounts.Me(ctx, p.TenantID, ts.SubjectID)
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +134,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service, enroll identity.Enr
 		Metadata: surface.Access{Permission: "self:session:write", Requires: []surface.Credential{surface.APIKey, surface.UserToken}}.Meta(),
 	}, func(ctx context.Context, _ *struct{}) (*LogoutOutput, error) {
 		p := surface.PrincipalFrom(ctx)
-		if err := ids.Logout(ctx, ports.TenantScope(p.TenantID), p.SessionID); err != nil {
+		if err := sessions.Logout(ctx, ports.TenantScope(p.TenantID), p.SessionID); err != nil {
 			return nil, err
 		}
 		return &LogoutOutput{Body: surface.OK(surface.Empty{})}, nil

@@ -11,7 +11,8 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
 )
 
@@ -25,10 +26,10 @@ var Spec = surface.Spec{
 }
 
 // New builds the surface and registers its routes.
-func New(mux *http.ServeMux, deps surface.Deps, tenants *tenant.Service, ids *identity.Service) *surface.Surface {
+func New(mux *http.ServeMux, deps surface.Deps, tenants *tenant.Service, accounts *account.Service, sessions *session.Service) *surface.Surface {
 	s := surface.New(mux, Spec, deps)
 	registerStrings(s, tenants)
-	registerAuth(s, ids, nil) // vouchers plug their enrollment in here
+	registerAuth(s, accounts, sessions, nil) // vouchers plug their enrollment in here
 	return s
 }
 

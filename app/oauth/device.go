@@ -2,10 +2,6 @@ package oauth
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"strings"
@@ -15,62 +11,24 @@ import (
 	"github.com/ory/fosite/handler/oauth2"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
-	"github.com/stvos/stvos/ports"
+	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/device"
+	coresession "github.com/stvos/stvos/core/session"
 )
 
 // deviceGrant is the grant type of RFC 8628.
 const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 
-// pollInterval is how often a device may poll the token endpoint.
-const pollInterval = 5 * time.Second
-
-// userCodeAlphabet has no vowels (no words) and no look-alike characters.
-const userCodeAlphabet = "BCDFGHJKLMNPQRSTVWXZ"
-
 // deviceHandler is the device authorization grant as a fosite token endpoint handler: it shares
-// fosite's token strategies and storage with the other grants.
+// fosite's token strategies and storage with the other grants; the state machine is core/device.
 type deviceHandler struct {
 	server   *Server
 	strategy oauth2.CoreStrategy
 	store    *storage
-	oauth    identity.OAuthStore
 	cfg      *fosite.Config
 }
 
 var _ fosite.TokenEndpointHandler = (*deviceHandler)(nil)
-
-func deviceSignature(code string) string {
-	sum := sha256.Sum256([]byte(code))
-	return hex.EncodeToString(sum[:])
-}
-
-func newUserCode() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	out := make([]byte, 0, 9)
-	for i, c := range b {
-		if i == 4 {
-			out = append(out, '-')
-		}
-		out = append(out, userCodeAlphabet[int(c)%len(userCodeAlphabet)])
-	}
-	return string(out)
-}
-
-// normalizeUserCode accepts what people type: any case, spaces or no dash.
-func normalizeUserCode(s string) string {
-	s = strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
-	if len(s) != 8 {
-		return ""
-	}
-	for _, c := range s {
-		if !strings.ContainsRune(userCodeAlphabet, c) {
-			return ""
-		}
-	}
-	return s[:4] + "-" + s[4:]
-}
 
 // deviceAuthorization serves the device authorization endpoint: a TV asks for a code to show.
 func (s *Server) deviceAuthorization(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +38,7 @@ func (s *Server) deviceAuthorization(w http.ResponseWriter, r *http.Request) {
 	}
 	clientID := r.PostForm.Get("client_id")
 	s.inTenant(w, r, t.ID, func(ctx context.Context, w http.ResponseWriter) {
-		c, err := s.store.oauth.Client(ctx, clientID)
+		c, err := s.store.clients.Client(ctx, clientID)
 		if err != nil {
 			oauthError(w, http.StatusUnauthorized, "invalid_client", "The client is unknown.")
 			return
@@ -92,32 +50,18 @@ func (s *Server) deviceAuthorization(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		var raw [32]byte
-		_, _ = rand.Read(raw[:])
-		deviceCode := "stvd_" + base64.RawURLEncoding.EncodeToString(raw[:])
-		now := time.Now().UTC()
-		d := identity.DeviceCode{DeviceSignature: deviceSignature(deviceCode), TenantID: t.ID, ClientID: clientID, Scopes: scopes,
-			Status: "pending", ExpiresAt: now.Add(deviceCodeTTL), CreatedAt: now}
-		for attempt := 0; ; attempt++ {
-			d.UserCode = newUserCode()
-			err = s.ids.Directory.Register(ctx, identity.DirectoryDeviceCode, d.UserCode, t.ID)
-			if err == nil || !errors.Is(err, ports.ErrConflict) || attempt == 3 {
-				break
-			}
-		}
-		if err == nil {
-			err = s.store.oauth.CreateDeviceCode(ctx, d)
-		}
+		auth, err := s.devices.Start(ctx, t.ID, clientID, scopes)
 		if err != nil {
+			s.log.ErrorContext(ctx, "device authorization failed", "error", err.Error(), "request_id", surface.RequestID(ctx))
 			oauthError(w, http.StatusInternalServerError, "server_error", "Could not make a code; retry.")
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		writeJSON(w, http.StatusOK, map[string]any{
-			"device_code": deviceCode, "user_code": d.UserCode,
+			"device_code": auth.DeviceCode, "user_code": auth.UserCode,
 			"verification_uri":          s.issuer + "/oauth/device",
-			"verification_uri_complete": s.issuer + "/oauth/device?user_code=" + d.UserCode,
-			"expires_in":                int(deviceCodeTTL.Seconds()), "interval": int(pollInterval.Seconds()),
+			"verification_uri_complete": s.issuer + "/oauth/device?user_code=" + auth.UserCode,
+			"expires_in":                int(device.TTL.Seconds()), "interval": int(device.PollInterval.Seconds()),
 		})
 	})
 }
@@ -147,16 +91,16 @@ func (s *Server) deviceVerification(w http.ResponseWriter, r *http.Request) {
 		render(w, statusOf(err), ask)
 		return
 	}
-	code := normalizeUserCode(raw)
-	var tenantID string
-	err = s.uow.Do(r.Context(), ports.PlatformScope(), func(ctx context.Context) (err error) {
-		tenantID, err = s.ids.Directory.Lookup(ctx, identity.DirectoryDeviceCode, code)
-		return err
-	})
-	if code == "" || err != nil {
+	code, tenantID, err := s.devices.Find(r.Context(), raw)
+	if errors.Is(err, device.ErrUnknown) {
 		attempt.Failed(r.Context())
 		ask.Error = "That code is not valid. Check the code on your TV."
 		render(w, http.StatusNotFound, ask)
+		return
+	}
+	if err != nil {
+		ask.Error = signInError(err)
+		render(w, http.StatusInternalServerError, ask)
 		return
 	}
 	t, err := s.tenants.Get(r.Context(), tenantID)
@@ -177,21 +121,19 @@ func (s *Server) deviceVerification(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.inTenant(w, r, t.ID, func(ctx context.Context, w http.ResponseWriter) {
-		d, err := s.store.oauth.DeviceCode(ctx, code, "")
-		if err != nil || d.Status != "pending" || time.Now().After(d.ExpiresAt) {
+		if err := s.devices.Awaiting(ctx, code); err != nil {
 			p.Error, p.Form = "This code has expired or was already used. Start again on your TV.", false
 			render(w, http.StatusGone, p)
 			return
 		}
-		u, err := s.ids.AuthenticateUser(ctx, t.ID, r.PostForm.Get("email"), r.PostForm.Get("password"), surface.ClientOf(ctx).Address)
+		u, err := s.accounts.Authenticate(ctx, t.ID, r.PostForm.Get("email"), r.PostForm.Get("password"), surface.ClientOf(ctx).Address)
 		if err != nil {
 			p.Email, p.Error = r.PostForm.Get("email"), signInError(err)
 			retryAfter(w, err)
 			render(w, statusOf(err), p)
 			return
 		}
-		d.Status, d.Subject = "approved", u.ID
-		if err := s.store.oauth.SaveDeviceCode(ctx, d); err != nil {
+		if err := s.devices.Approve(ctx, code, u.ID); err != nil {
 			p.Error = signInError(err)
 			render(w, http.StatusInternalServerError, p)
 			return
@@ -226,52 +168,39 @@ func (h *deviceHandler) HandleTokenEndpointRequest(ctx context.Context, r fosite
 	if code == "" {
 		return fosite.ErrInvalidRequest.WithHint("device_code is required.")
 	}
-	d, err := h.oauth.DeviceCode(ctx, "", deviceSignature(code))
-	if errors.Is(err, ports.ErrNotFound) || (err == nil && d.ClientID != r.GetClient().GetID()) {
+	d, err := h.server.devices.Poll(ctx, r.GetClient().GetID(), code)
+	switch {
+	case errors.Is(err, device.ErrUnknown):
 		return fosite.ErrInvalidGrant.WithHint("The device code is unknown.")
-	}
-	if err != nil {
-		return fosite.ErrServerError.WithWrap(err)
-	}
-	now := time.Now().UTC()
-	if now.After(d.ExpiresAt) {
+	case errors.Is(err, device.ErrExpired):
 		return deviceError("expired_token", "The device code has expired; start again.")
-	}
-	switch d.Status {
-	case "pending":
-		tooSoon := d.LastPolledAt != nil && now.Sub(*d.LastPolledAt) < pollInterval
-		d.LastPolledAt = &now
-		if err := h.oauth.SaveDeviceCode(ctx, d); err != nil {
-			return fosite.ErrServerError.WithWrap(err)
-		}
-		if tooSoon {
-			return deviceError("slow_down", "Poll less often.")
-		}
+	case errors.Is(err, device.ErrPending):
 		return deviceError("authorization_pending", "The person has not signed in yet.")
-	case "denied":
+	case errors.Is(err, device.ErrSlowDown):
+		return deviceError("slow_down", "Poll less often.")
+	case errors.Is(err, device.ErrDenied):
 		return fosite.ErrAccessDenied
-	case "used":
+	case errors.Is(err, device.ErrUsed):
 		return fosite.ErrInvalidGrant.WithHint("The device code was already used.")
-	}
-	d.Status = "used"
-	if err := h.oauth.SaveDeviceCode(ctx, d); err != nil {
+	case err != nil:
 		return fosite.ErrServerError.WithWrap(err)
 	}
-	u, err := h.server.ids.Me(ctx, d.TenantID, d.Subject)
-	if err != nil || u.Status != identity.UserActive {
+	u, err := h.server.accounts.Me(ctx, d.TenantID, d.Subject)
+	if err != nil || u.Status != account.UserActive {
 		return fosite.ErrAccessDenied.WithHint("The account is not active.")
 	}
 	sess, ok := r.GetSession().(*session)
 	if !ok {
 		return fosite.ErrServerError.WithHint("unexpected session type")
 	}
+	now := time.Now().UTC()
 	*sess = *newSession(d.TenantID, &u, r.GetID(), d.ClientID, h.server.issuer, now)
 	sess.SetExpiresAt(fosite.AccessToken, now.Add(h.cfg.AccessTokenLifespan))
 	sess.SetExpiresAt(fosite.RefreshToken, now.Add(h.cfg.RefreshTokenLifespan))
 	for _, sc := range d.Scopes {
 		r.GrantScope(sc)
 	}
-	r.GrantAudience(identity.AudienceTenant)
+	r.GrantAudience(coresession.AudienceTenant)
 	return nil
 }
 

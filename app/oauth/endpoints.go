@@ -11,7 +11,10 @@ import (
 	"github.com/ory/fosite/handler/openid"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/credential"
+	"github.com/stvos/stvos/core/grant"
+	coresession "github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -65,7 +68,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 			render(w, http.StatusForbidden, p)
 			return
 		}
-		u, err := s.ids.AuthenticateUser(ctx, t.ID, r.PostForm.Get("email"), r.PostForm.Get("password"), surface.ClientOf(ctx).Address)
+		u, err := s.accounts.Authenticate(ctx, t.ID, r.PostForm.Get("email"), r.PostForm.Get("password"), surface.ClientOf(ctx).Address)
 		if err != nil {
 			p.Email = r.PostForm.Get("email")
 			p.Error, p.Title = signInError(err), "Sign in to "+brandOf(&t).Name
@@ -76,7 +79,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		for _, sc := range ar.GetRequestedScopes() {
 			ar.GrantScope(sc)
 		}
-		ar.GrantAudience(identity.AudienceTenant)
+		ar.GrantAudience(coresession.AudienceTenant)
 		sess := newSession(t.ID, &u, ar.GetID(), ar.GetClient().GetID(), s.issuer, ar.GetRequestedAt())
 		resp, err := s.provider.NewAuthorizeResponse(ctx, ar, sess)
 		if err != nil {
@@ -89,7 +92,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 
 func signInError(err error) string {
 	switch {
-	case errors.Is(err, identity.ErrSuspended):
+	case errors.Is(err, credential.ErrSuspended):
 		return "This account is suspended."
 	case errors.Is(err, ports.ErrLimitExceeded):
 		return "Too many attempts. Wait a few minutes and try again."
@@ -109,7 +112,7 @@ func retryAfter(w http.ResponseWriter, err error) {
 
 func statusOf(err error) int {
 	switch {
-	case errors.Is(err, identity.ErrSuspended):
+	case errors.Is(err, credential.ErrSuspended):
 		return http.StatusForbidden
 	case errors.Is(err, ports.ErrLimitExceeded):
 		return http.StatusTooManyRequests
@@ -136,8 +139,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		if ar.GetGrantTypes().ExactOne("refresh_token") {
 			// Roles and suspension take effect at the next refresh.
 			s2 := ar.GetSession().(*session)
-			u, err := s.ids.Me(ctx, t.ID, s2.Subject)
-			if err != nil || u.Status != identity.UserActive {
+			u, err := s.accounts.Me(ctx, t.ID, s2.Subject)
+			if err != nil || u.Status != account.UserActive {
 				s.provider.WriteAccessError(ctx, w, ar, fosite.ErrInvalidGrant.WithHint("The account is no longer active."))
 				return
 			}
@@ -178,8 +181,8 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 		fail("An access token is required.")
 		return
 	}
-	c, err := s.signer.Verify(r.Context(), strings.TrimSpace(tok), identity.AudienceTenant)
-	if err != nil || c.Kind != identity.KindUser {
+	c, err := s.signer.Verify(r.Context(), strings.TrimSpace(tok), coresession.AudienceTenant)
+	if err != nil || c.Kind != coresession.KindUser {
 		fail("The access token is invalid or expired.")
 		return
 	}
@@ -187,8 +190,8 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 		fail("The session of this token has ended.")
 		return
 	}
-	u, err := s.ids.Me(r.Context(), c.TenantID, c.Subject)
-	if err != nil || u.Status != identity.UserActive {
+	u, err := s.accounts.Me(r.Context(), c.TenantID, c.Subject)
+	if err != nil || u.Status != account.UserActive {
 		fail("The account is not active.")
 		return
 	}
@@ -215,7 +218,7 @@ func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
 		"userinfo_endpoint":                          s.issuer + "/oauth/userinfo",
 		"jwks_uri":                                   s.issuer + "/oauth/jwks",
 		"device_authorization_endpoint":              s.issuer + "/oauth/device/code",
-		"scopes_supported":                           identity.Scopes,
+		"scopes_supported":                           grant.Scopes,
 		"response_types_supported":                   []string{"code"},
 		"response_modes_supported":                   []string{"query"},
 		"grant_types_supported":                      []string{"authorization_code", "refresh_token", deviceGrant},

@@ -70,7 +70,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // clientTenant finds the tenant of a client_id and the tenant itself, which must be active.
 func (s *Server) clientTenant(ctx context.Context, clientID string) (tenant.Tenant, error) {
-	tenantID, err := s.ids.OAuthClientTenant(ctx, clientID)
+	tenantID, err := s.grants.ClientTenant(ctx, clientID)
 	if err != nil {
 		return tenant.Tenant{}, err
 	}

@@ -19,7 +19,10 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/adapters/jwt"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/device"
+	"github.com/stvos/stvos/core/grant"
+	coresession "github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/throttle"
 	"github.com/stvos/stvos/ports"
@@ -28,9 +31,8 @@ import (
 
 // Lifetimes of what the authorization server issues.
 const (
-	codeTTL       = 10 * time.Minute
-	deviceCodeTTL = 10 * time.Minute
-	idTokenTTL    = time.Hour
+	codeTTL    = 10 * time.Minute
+	idTokenTTL = time.Hour
 )
 
 // Server is the OAuth 2.0 authorization server.
@@ -38,7 +40,9 @@ type Server struct {
 	provider fosite.OAuth2Provider
 	store    *storage
 	uow      ports.UnitOfWork
-	ids      *identity.Service
+	accounts *account.Service
+	grants   *grant.Service
+	devices  *device.Service
 	tenants  *tenant.Service
 	signer   ports.TokenSigner
 	limiter  ports.RateLimiter
@@ -53,9 +57,13 @@ type Server struct {
 type Params struct {
 	fx.In
 	UnitOfWork  ports.UnitOfWork
-	Identity    *identity.Service
+	Accounts    *account.Service
+	Sessions    *coresession.Service
+	Grants      *grant.Service
+	Devices     *device.Service
 	Tenants     *tenant.Service
-	OAuth       identity.OAuthStore
+	Clients     grant.ClientStore
+	Records     grant.RecordStore
 	Signer      *jwt.Signer
 	Revocations ports.Revocations
 	Limiter     ports.RateLimiter
@@ -88,7 +96,7 @@ func New(p Params) (*Server, error) {
 		return nil, err
 	}
 	cfg := &fosite.Config{
-		AccessTokenLifespan: identity.AccessTokenTTL, RefreshTokenLifespan: identity.UserSessionTTL,
+		AccessTokenLifespan: coresession.AccessTokenTTL, RefreshTokenLifespan: coresession.GrantTTL,
 		AuthorizeCodeLifespan: codeTTL, IDTokenLifespan: idTokenTTL, GlobalSecret: secret,
 		IDTokenIssuer: p.Config.Issuer, AccessTokenIssuer: p.Config.Issuer, TokenURL: p.Config.Issuer + "/oauth/token",
 		EnforcePKCE: true, EnforcePKCEForPublicClients: true, EnablePKCEPlainChallengeMethod: false,
@@ -104,16 +112,16 @@ func New(p Params) (*Server, error) {
 		}
 		return k, nil
 	}
-	store := &storage{oauth: p.OAuth, ids: p.Identity, revocations: p.Revocations, audience: identity.AudienceTenant}
+	store := &storage{clients: p.Clients, records: p.Records, sessions: p.Sessions, revocations: p.Revocations, audience: coresession.AudienceTenant}
 	hmac := compose.NewOAuth2HMACStrategy(cfg)
 	strategy := &compose.CommonStrategy{
 		CoreStrategy:               compose.NewOAuth2JWTStrategy(keyGetter, hmac, cfg),
 		OpenIDConnectTokenStrategy: compose.NewOpenIDConnectStrategy(keyGetter, cfg),
 		Signer:                     &fjwt.DefaultSigner{GetPrivateKey: keyGetter},
 	}
-	s := &Server{store: store, uow: p.UnitOfWork, ids: p.Identity, tenants: p.Tenants, signer: p.Signer, limiter: p.Limiter, throttle: p.Throttle,
+	s := &Server{store: store, uow: p.UnitOfWork, accounts: p.Accounts, grants: p.Grants, devices: p.Devices, tenants: p.Tenants, signer: p.Signer, limiter: p.Limiter, throttle: p.Throttle,
 		limits: p.Config.Limits, issuer: p.Config.Issuer, log: p.Log}
-	s.device = &deviceHandler{server: s, strategy: strategy.CoreStrategy, store: store, oauth: p.OAuth, cfg: cfg}
+	s.device = &deviceHandler{server: s, strategy: strategy.CoreStrategy, store: store, cfg: cfg}
 	s.provider = compose.Compose(cfg, store, strategy,
 		compose.OAuth2AuthorizeExplicitFactory,
 		compose.OAuth2RefreshTokenGrantFactory,

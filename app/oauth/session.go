@@ -10,7 +10,8 @@ import (
 	fjwt "github.com/ory/fosite/token/jwt"
 
 	"github.com/stvos/stvos/adapters/jwt"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/account"
+	coresession "github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -25,7 +26,7 @@ type session struct {
 	ClientID               string   `json:"cid"`
 }
 
-func newSession(tenantID string, u *identity.User, sessionID, clientID, issuer string, now time.Time) *session {
+func newSession(tenantID string, u *account.User, sessionID, clientID, issuer string, now time.Time) *session {
 	s := &session{DefaultSession: openid.NewDefaultSession(), TenantID: tenantID, SessionID: sessionID, ClientID: clientID}
 	if u != nil {
 		s.Subject, s.Username, s.Roles = u.ID, u.Email, u.Roles
@@ -41,7 +42,7 @@ func newSession(tenantID string, u *identity.User, sessionID, clientID, issuer s
 // in the platform's one claims codec, and the OAuth client the token was issued to (client_id,
 // RFC 9068), which marks it as delegated.
 func (s *session) GetJWTClaims() fjwt.JWTClaimsContainer {
-	return &accessClaims{claims: ports.Claims{ID: ports.NewID(), Subject: s.Subject, Kind: identity.KindUser, TenantID: s.TenantID,
+	return &accessClaims{claims: ports.Claims{ID: ports.NewID(), Subject: s.Subject, Kind: coresession.KindUser, TenantID: s.TenantID,
 		Roles: slices.Clone(s.Roles), SessionID: s.SessionID, ClientID: s.ClientID}}
 }
 

@@ -14,14 +14,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stvos/stvos/adapters/jwt"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/account"
+	coresession "github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/ports"
 )
 
 // fullSession has every field set, maps and slices nested, as a clone must copy them.
 func fullSession() *session {
 	now := time.Unix(1780000000, 0).UTC()
-	s := newSession("tenant", &identity.User{ID: "user", Email: "u@x.test", Roles: []string{"subscriber", "admin"}}, "sid", "client", "iss", now)
+	s := newSession("tenant", &account.User{ID: "user", Email: "u@x.test", Roles: []string{"subscriber", "admin"}}, "sid", "client", "iss", now)
 	s.Claims.Audience = []string{"client"}
 	s.Claims.AuthenticationMethodsReferences = []string{"pwd"}
 	s.Claims.Nonce, s.Claims.JTI = "nonce", "jti"
@@ -98,18 +99,18 @@ func TestAccessTokenClaims(t *testing.T) {
 	t.Parallel()
 	s := fullSession()
 	now := time.Unix(1780000000, 0)
-	m := s.GetJWTClaims().With(now.Add(15*time.Minute), []string{"openid", "profile"}, []string{identity.AudienceTenant}).
+	m := s.GetJWTClaims().With(now.Add(15*time.Minute), []string{"openid", "profile"}, []string{coresession.AudienceTenant}).
 		WithDefaults(now, "https://issuer.test").WithScopeField(fjwt.JWTScopeFieldList).ToMapClaims()
 	jti, _ := m["jti"].(string)
 	require.True(t, ports.IsID(jti), "every token has its own id")
 	delete(m, "jti")
 	require.Equal(t, fjwt.MapClaims{"iss": "https://issuer.test", "sub": "user", "aud": []any{"tenant"}, "iat": now.Unix(),
-		"exp": now.Add(15 * time.Minute).Unix(), "knd": identity.KindUser, "tid": "tenant", "roles": []any{"subscriber", "admin"},
+		"exp": now.Add(15 * time.Minute).Unix(), "knd": coresession.KindUser, "tid": "tenant", "roles": []any{"subscriber", "admin"},
 		"sid": "sid", "scope": "openid profile", "client_id": "client"}, m)
 
 	// The same names as a first-party token's, and client_id.
-	firstParty := jwt.Encode("https://issuer.test", ports.Claims{ID: "j", Subject: "user", Kind: identity.KindUser, TenantID: "tenant",
-		Roles: []string{"subscriber"}, SessionID: "sid", Audience: identity.AudienceTenant, IssuedAt: now.Unix(), ExpiresAt: now.Unix()}).Map()
+	firstParty := jwt.Encode("https://issuer.test", ports.Claims{ID: "j", Subject: "user", Kind: coresession.KindUser, TenantID: "tenant",
+		Roles: []string{"subscriber"}, SessionID: "sid", Audience: coresession.AudienceTenant, IssuedAt: now.Unix(), ExpiresAt: now.Unix()}).Map()
 	m["jti"] = jti
 	require.Equal(t, slices.Sorted(slices.Values(append(slices.Collect(maps.Keys(firstParty)), "client_id", "scope"))),
 		slices.Sorted(maps.Keys(m)))

@@ -10,7 +10,8 @@ import (
 	"github.com/ory/fosite"
 	"github.com/ory/fosite/handler/openid"
 
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/grant"
+	coresession "github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -28,17 +29,18 @@ const (
 var expiryOf = map[string]fosite.TokenType{kindCode: fosite.AuthorizeCode, kindPKCE: fosite.AuthorizeCode,
 	kindOIDC: fosite.AuthorizeCode, kindAccess: fosite.AccessToken, kindRefresh: fosite.RefreshToken}
 
-// storage is fosite's storage on the identity store. Every method runs in the unit of work the
-// HTTP handler opened for the request's tenant.
+// storage is fosite's storage on the grant stores; a grant's refresh tokens open a stvos
+// session. Every method runs in the unit of work the HTTP handler opened for the request's tenant.
 type storage struct {
-	oauth       identity.OAuthStore
-	ids         *identity.Service
+	clients     grant.ClientStore
+	records     grant.RecordStore
+	sessions    *coresession.Service
 	revocations ports.Revocations
 	audience    string
 }
 
 // client is a tenant's public OAuth client as fosite sees it.
-func (st *storage) client(c identity.OAuthClient) fosite.Client {
+func (st *storage) client(c grant.Client) fosite.Client {
 	return &fosite.DefaultOpenIDConnectClient{
 		DefaultClient: &fosite.DefaultClient{ID: c.ID, RedirectURIs: c.RedirectURIs, Scopes: c.Scopes, Public: true,
 			GrantTypes:    []string{"authorization_code", "refresh_token", deviceGrant},
@@ -49,7 +51,7 @@ func (st *storage) client(c identity.OAuthClient) fosite.Client {
 
 // GetClient loads a client of the current tenant.
 func (st *storage) GetClient(ctx context.Context, id string) (fosite.Client, error) {
-	c, err := st.oauth.Client(ctx, id)
+	c, err := st.clients.Client(ctx, id)
 	if errors.Is(err, ports.ErrNotFound) {
 		return nil, fosite.ErrNotFound
 	}
@@ -80,7 +82,7 @@ func (st *storage) put(ctx context.Context, kind, signature string, r fosite.Req
 	for _, k := range sensitiveForm {
 		form.Del(k)
 	}
-	rec := identity.OAuthRecord{Kind: kind, Signature: signature, RequestID: r.GetID(), ClientID: r.GetClient().GetID(),
+	rec := grant.Record{Kind: kind, Signature: signature, RequestID: r.GetID(), ClientID: r.GetClient().GetID(),
 		RequestedAt: r.GetRequestedAt(), RequestedScopes: r.GetRequestedScopes(), GrantedScopes: r.GetGrantedScopes(),
 		RequestedAudience: r.GetRequestedAudience(), GrantedAudience: r.GetGrantedAudience(), Form: form, Session: sess, Active: true}
 	if s := r.GetSession(); s != nil {
@@ -89,13 +91,13 @@ func (st *storage) put(ctx context.Context, kind, signature string, r fosite.Req
 			rec.ExpiresAt = &exp
 		}
 	}
-	return st.oauth.PutRecord(ctx, rec)
+	return st.records.PutRecord(ctx, rec)
 }
 
 // get loads a record into a fosite request, decoding the session into the one given. A missing
 // record is fosite.ErrNotFound; an inactive one comes back with inactive set.
 func (st *storage) get(ctx context.Context, kind, signature string, into fosite.Session) (fosite.Requester, bool, error) {
-	rec, err := st.oauth.Record(ctx, kind, signature)
+	rec, err := st.records.Record(ctx, kind, signature)
 	if errors.Is(err, ports.ErrNotFound) {
 		return nil, false, fosite.ErrNotFound
 	}
@@ -119,7 +121,7 @@ func (st *storage) get(ctx context.Context, kind, signature string, into fosite.
 }
 
 func (st *storage) del(ctx context.Context, kind, signature string) error {
-	return st.oauth.DeleteRecord(ctx, kind, signature)
+	return st.records.DeleteRecord(ctx, kind, signature)
 }
 
 // CreateAuthorizeCodeSession stores a code's request.
@@ -138,11 +140,11 @@ func (st *storage) GetAuthorizeCodeSession(ctx context.Context, code string, s f
 
 // InvalidateAuthorizeCodeSession marks a code used.
 func (st *storage) InvalidateAuthorizeCodeSession(ctx context.Context, code string) error {
-	rec, err := st.oauth.Record(ctx, kindCode, code)
+	rec, err := st.records.Record(ctx, kindCode, code)
 	if err != nil {
 		return fosite.ErrNotFound
 	}
-	return st.oauth.DeactivateRecords(ctx, kindCode, rec.RequestID)
+	return st.records.DeactivateRecords(ctx, kindCode, rec.RequestID)
 }
 
 // CreatePKCERequestSession stores the PKCE challenge's request.
@@ -204,7 +206,11 @@ func (st *storage) CreateRefreshTokenSession(ctx context.Context, sig, _ string,
 	if !ok {
 		return errors.New("oauth: foreign session type")
 	}
-	if err := st.ids.OpenOAuthSession(ctx, s.TenantID, s.Subject, s.SessionID, s.ClientID, sig); err != nil {
+	device := "OAuth app " + s.ClientID
+	if c, err := st.clients.Client(ctx, s.ClientID); err == nil {
+		device = c.Name
+	}
+	if err := st.sessions.OpenGrant(ctx, s.TenantID, s.Subject, s.SessionID, device, sig); err != nil {
 		return err
 	}
 	return st.put(ctx, kindRefresh, sig, r)
@@ -218,7 +224,7 @@ func (st *storage) GetRefreshTokenSession(ctx context.Context, sig string, s fos
 		return r, err
 	}
 	if !inactive {
-		live, err := st.ids.SessionLive(ctx, r.GetID())
+		live, err := st.sessions.GrantLive(ctx, r.GetID())
 		if err != nil {
 			return nil, err
 		}
@@ -237,19 +243,19 @@ func (st *storage) DeleteRefreshTokenSession(ctx context.Context, sig string) er
 
 // RotateRefreshToken retires the grant's current refresh token (fosite stores the next one).
 func (st *storage) RotateRefreshToken(ctx context.Context, requestID, _ string) error {
-	if err := st.oauth.DeactivateRecords(ctx, kindRefresh, requestID); err != nil {
+	if err := st.records.DeactivateRecords(ctx, kindRefresh, requestID); err != nil {
 		return err
 	}
-	return st.oauth.DeleteRecords(ctx, kindAccess, requestID)
+	return st.records.DeleteRecords(ctx, kindAccess, requestID)
 }
 
 // RevokeRefreshToken revokes the grant: its refresh tokens, and its stvos session, so its access
 // tokens are refused at once on every server.
 func (st *storage) RevokeRefreshToken(ctx context.Context, requestID string) error {
-	if err := st.oauth.DeactivateRecords(ctx, kindRefresh, requestID); err != nil {
+	if err := st.records.DeactivateRecords(ctx, kindRefresh, requestID); err != nil {
 		return err
 	}
-	return st.ids.EndOAuthSession(ctx, requestID)
+	return st.sessions.EndGrant(ctx, requestID)
 }
 
 // RevokeRefreshTokenMaybeGracePeriod revokes without grace.
@@ -259,8 +265,8 @@ func (st *storage) RevokeRefreshTokenMaybeGracePeriod(ctx context.Context, reque
 
 // RevokeAccessToken revokes the grant's access tokens through the revocation list.
 func (st *storage) RevokeAccessToken(ctx context.Context, requestID string) error {
-	if err := st.oauth.DeleteRecords(ctx, kindAccess, requestID); err != nil {
+	if err := st.records.DeleteRecords(ctx, kindAccess, requestID); err != nil {
 		return err
 	}
-	return st.revocations.Revoke(ctx, []string{requestID}, identity.AccessTokenTTL+time.Minute)
+	return st.revocations.Revoke(ctx, []string{requestID}, coresession.AccessTokenTTL+time.Minute)
 }

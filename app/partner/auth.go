@@ -8,8 +8,9 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
 	corepartner "github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/session"
+	"github.com/stvos/stvos/core/staff"
 )
 
 // StaffBody is a signed-in staff member.
@@ -42,7 +43,7 @@ type TokensOutput struct {
 	Body         surface.Envelope[TokensBody]
 }
 
-func tokensOutput(st *StaffBody, ts identity.TokenSet) *TokensOutput {
+func tokensOutput(st *StaffBody, ts session.TokenSet) *TokensOutput {
 	return &TokensOutput{CacheControl: "no-store", Body: surface.OK(TokensBody{Staff: st, AccessToken: ts.AccessToken,
 		RefreshToken: ts.RefreshToken, ExpiresIn: ts.ExpiresIn, TokenType: ts.TokenType})}
 }
@@ -82,14 +83,14 @@ type MeOutput struct {
 	Body surface.Envelope[MeBody]
 }
 
-func registerAuth(s *surface.Surface, ids *identity.Service) {
+func registerAuth(s *surface.Surface, signIn *staff.Service) {
 	huma.Register(s.API, huma.Operation{
 		OperationID: "login-partner-staff", Method: http.MethodPost, Path: "/partner-auth/login", Tags: []string{"auth"},
 		Summary: "Sign in as partner staff", Description: "Email and password; no API key needed. Failed sign-ins are counted per account and address, " +
 			"and per address: past the budget, 429 TOO_MANY_ATTEMPTS with Retry-After.",
 		Metadata: surface.Public(), Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *LoginInput) (*TokensOutput, error) {
-		st, ts, err := ids.StaffLogin(ctx, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
+		st, ts, err := signIn.Login(ctx, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -101,7 +102,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service) {
 		Summary: "Rotate a partner staff refresh token", Metadata: surface.Public(),
 		Errors: []int{http.StatusUnauthorized, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *RefreshInput) (*TokensOutput, error) {
-		ts, err := ids.Refresh(ctx, identity.KindPartnerStaff, "", in.Body.RefreshToken)
+		ts, err := signIn.Refresh(ctx, in.Body.RefreshToken)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +114,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service) {
 		Metadata: surface.Permit("partner:profile:read", surface.StaffToken),
 	}, func(ctx context.Context, _ *struct{}) (*MeOutput, error) {
 		p := surface.PrincipalFrom(ctx)
-		prof, err := ids.StaffMe(ctx, p.TenantID, p.Subject)
+		prof, err := signIn.Me(ctx, p.TenantID, p.Subject)
 		if err != nil {
 			return nil, err
 		}

@@ -9,7 +9,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/staff"
 )
 
 // Spec is the partner portal surface.
@@ -22,9 +22,9 @@ var Spec = surface.Spec{
 }
 
 // New builds the surface and registers its routes.
-func New(mux *http.ServeMux, deps surface.Deps, ids *identity.Service) *surface.Surface {
+func New(mux *http.ServeMux, deps surface.Deps, signIn *staff.Service) *surface.Surface {
 	s := surface.New(mux, Spec, deps)
-	registerAuth(s, ids)
+	registerAuth(s, signIn)
 	return s
 }
 

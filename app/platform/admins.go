@@ -8,7 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/useradmin"
 )
 
 // CreateAdminInput creates an admin user of a client.
@@ -37,7 +37,7 @@ type AdminOutput struct {
 	Body AdminBody
 }
 
-func registerAdmins(s *surface.Surface, ids *identity.Service) {
+func registerAdmins(s *surface.Surface, users *useradmin.Service) {
 	huma.Register(s.API, huma.Operation{
 		OperationID: "create-tenant-admin", Method: http.MethodPost, Path: "/platform/tenants/{tenant_id}/admins", Tags: []string{"admins"},
 		Summary:       "Create an admin user of a client",
@@ -47,9 +47,8 @@ func registerAdmins(s *surface.Surface, ids *identity.Service) {
 			TenantParam: "tenant_id"}.Meta(),
 		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *CreateAdminInput) (*AdminOutput, error) {
-		p := surface.PrincipalFrom(ctx)
-		u, err := ids.CreateAdmin(ctx, in.TenantID, in.Body.Email, in.Body.Password, in.Body.Name,
-			identity.Actor{Kind: p.Kind, ID: p.Subject, Roles: p.Roles})
+		u, err := users.CreateAdmin(ctx, in.TenantID, in.Body.Email, in.Body.Password, in.Body.Name,
+			surface.PrincipalFrom(ctx).Actor())
 		if err != nil {
 			return nil, err
 		}

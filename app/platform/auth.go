@@ -7,7 +7,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/operator"
+	"github.com/stvos/stvos/core/session"
 )
 
 // LoginInput is an operator's sign-in.
@@ -39,12 +40,12 @@ type TokenBody struct {
 	RefreshToken string `json:"refresh_token" doc:"Single-use: each refresh returns a new one; reusing an old one ends the session."`
 }
 
-func tokenOutput(ts identity.TokenSet) *TokenOutput {
+func tokenOutput(ts session.TokenSet) *TokenOutput {
 	return &TokenOutput{CacheControl: "no-store", Body: TokenBody{AccessToken: ts.AccessToken, TokenType: ts.TokenType,
 		ExpiresIn: ts.ExpiresIn, RefreshToken: ts.RefreshToken}}
 }
 
-func registerAuth(s *surface.Surface, ids *identity.Service) {
+func registerAuth(s *surface.Surface, operators *operator.Service) {
 	huma.Register(s.API, huma.Operation{
 		OperationID: "login-operator", Method: http.MethodPost, Path: "/platform/auth/login", Tags: []string{"auth"},
 		Summary: "Sign in as an operator",
@@ -52,7 +53,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service) {
 			"per account and address, and per address: past the budget, 429 TOO_MANY_ATTEMPTS with Retry-After.",
 		Metadata: surface.Public(), Errors: []int{http.StatusUnauthorized},
 	}, func(ctx context.Context, in *LoginInput) (*TokenOutput, error) {
-		ts, err := ids.OperatorLogin(ctx, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
+		ts, err := operators.Login(ctx, in.Body.Email, in.Body.Password, surface.ClientOf(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -64,7 +65,7 @@ func registerAuth(s *surface.Surface, ids *identity.Service) {
 		Description: "Rotates the refresh token. Presenting a refresh token that was already used revokes the session.",
 		Metadata:    surface.Public(), Errors: []int{http.StatusUnauthorized},
 	}, func(ctx context.Context, in *RefreshInput) (*TokenOutput, error) {
-		ts, err := ids.Refresh(ctx, identity.KindOperator, "", in.Body.RefreshToken)
+		ts, err := operators.Refresh(ctx, in.Body.RefreshToken)
 		if err != nil {
 			return nil, err
 		}

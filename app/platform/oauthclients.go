@@ -8,7 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/grant"
 )
 
 // OAuthClientBody is a client's OAuth app.
@@ -20,7 +20,7 @@ type OAuthClientBody struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-func oauthClientBody(c identity.OAuthClient) OAuthClientBody {
+func oauthClientBody(c grant.Client) OAuthClientBody {
 	return OAuthClientBody{ClientID: c.ID, Name: c.Name, RedirectURIs: c.RedirectURIs, Scopes: c.Scopes, CreatedAt: c.CreatedAt}
 }
 
@@ -46,7 +46,7 @@ type OAuthClientListOutput struct {
 	}
 }
 
-func registerOAuthClients(s *surface.Surface, ids *identity.Service) {
+func registerOAuthClients(s *surface.Surface, grants *grant.Service) {
 	access := func(perm string) map[string]any {
 		return surface.Access{Permission: perm, Requires: []surface.Credential{surface.OperatorToken}, TenantParam: "tenant_id"}.Meta()
 	}
@@ -54,7 +54,7 @@ func registerOAuthClients(s *surface.Surface, ids *identity.Service) {
 		OperationID: "list-oauth-clients", Method: http.MethodGet, Path: "/platform/tenants/{tenant_id}/oauth-clients", Tags: []string{"oauth-clients"},
 		Summary: "List a client's OAuth apps", Metadata: access("platform:oauth_clients:read"), Errors: []int{http.StatusNotFound},
 	}, func(ctx context.Context, in *TenantIDInput) (*OAuthClientListOutput, error) {
-		cs, err := ids.OAuthClients(ctx, in.TenantID)
+		cs, err := grants.Clients(ctx, in.TenantID)
 		if err != nil {
 			return nil, err
 		}
@@ -72,9 +72,8 @@ func registerOAuthClients(s *surface.Surface, ids *identity.Service) {
 		DefaultStatus: http.StatusCreated, Metadata: access("platform:oauth_clients:write"),
 		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *CreateOAuthClientInput) (*OAuthClientOutput, error) {
-		p := surface.PrincipalFrom(ctx)
-		c, err := ids.CreateOAuthClient(ctx, in.TenantID, identity.NewOAuthClient{Name: in.Body.Name, RedirectURIs: in.Body.RedirectURIs,
-			Scopes: in.Body.Scopes}, identity.Actor{Kind: p.Kind, ID: p.Subject, Roles: p.Roles})
+		c, err := grants.CreateClient(ctx, in.TenantID, grant.NewClient{Name: in.Body.Name, RedirectURIs: in.Body.RedirectURIs,
+			Scopes: in.Body.Scopes}, surface.PrincipalFrom(ctx).Actor())
 		if err != nil {
 			return nil, err
 		}

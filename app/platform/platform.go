@@ -9,9 +9,11 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/grant"
+	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/tenant"
+	"github.com/stvos/stvos/core/useradmin"
 )
 
 // Spec is the platform surface.
@@ -26,20 +28,22 @@ var Spec = surface.Spec{
 // Services are the use cases the surface calls.
 type Services struct {
 	fx.In
-	Identity *identity.Service
-	Tenants  *tenant.Service
-	Partners *partner.Service
+	Operators *operator.Service
+	Tenants   *tenant.Service
+	Partners  *partner.Service
+	Users     *useradmin.Service
+	Grants    *grant.Service
 }
 
 // New builds the surface and registers its routes.
 func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	s := surface.New(mux, Spec, deps)
-	registerAuth(s, svc.Identity)
+	registerAuth(s, svc.Operators)
 	registerTenants(s, svc.Tenants)
 	registerAPIKeys(s, svc.Tenants)
 	registerPartners(s, svc.Partners)
-	registerAdmins(s, svc.Identity)
-	registerOAuthClients(s, svc.Identity)
+	registerAdmins(s, svc.Users)
+	registerOAuthClients(s, svc.Grants)
 	return s
 }
 

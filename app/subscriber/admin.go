@@ -8,8 +8,9 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/audit"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/useradmin"
 )
 
 // ListUsersInput filters and pages the client's users.
@@ -64,19 +65,14 @@ type ReinstateInput struct {
 	}
 }
 
-func actor(ctx context.Context) identity.Actor {
-	p := surface.PrincipalFrom(ctx)
-	return identity.Actor{Kind: p.Kind, ID: p.Subject, Roles: p.Roles}
-}
-
-func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
+func registerAdminUsers(s *surface.Surface, users *useradmin.Service) {
 	admin := func(perm string) map[string]any { return surface.Permit(perm, surface.UserToken) }
 	huma.Register(s.API, huma.Operation{
 		OperationID: "list-users", Method: http.MethodGet, Path: "/admin/users", Tags: []string{"admin-users"},
 		Summary: "List users (admin)", Description: "The client's users in creation order, cursor-paginated, with filters.",
 		Metadata: admin("admin:users:read"), Errors: []int{http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *ListUsersInput) (*UserListOutput, error) {
-		f := identity.UserFilter{Query: in.Q, Status: in.Status, Role: in.Role, CountryCode: in.CountryCode}
+		f := useradmin.Filter{Query: in.Q, Status: in.Status, Role: in.Role, CountryCode: in.CountryCode}
 		if !in.CreatedAfter.IsZero() {
 			t := in.CreatedAfter.Unix()
 			f.CreatedAfter = &t
@@ -89,7 +85,7 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		if limit == 0 {
 			limit = 20
 		}
-		us, more, err := ids.ListUsers(ctx, surface.PrincipalFrom(ctx).TenantID, f, in.Cursor, limit)
+		us, more, err := users.ListUsers(ctx, surface.PrincipalFrom(ctx).TenantID, f, in.Cursor, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +99,7 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		OperationID: "get-user", Method: http.MethodGet, Path: "/admin/users/{user_id}", Tags: []string{"admin-users"},
 		Summary: "Get a user (admin)", Metadata: admin("admin:users:read"), Errors: []int{http.StatusNotFound},
 	}, func(ctx context.Context, in *UserIDInput) (*UserOutput, error) {
-		u, err := ids.GetUser(ctx, surface.PrincipalFrom(ctx).TenantID, in.UserID)
+		u, err := users.GetUser(ctx, surface.PrincipalFrom(ctx).TenantID, in.UserID)
 		if err != nil {
 			return nil, err
 		}
@@ -120,12 +116,12 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		if err != nil {
 			return nil, err
 		}
-		ch := identity.AdminChange{Roles: in.Body.Roles, Reason: in.Body.Reason, IfVersion: v}
+		ch := useradmin.AdminChange{Roles: in.Body.Roles, Reason: in.Body.Reason, IfVersion: v}
 		if in.Body.Status != nil {
-			st := identity.UserStatus(*in.Body.Status)
+			st := account.UserStatus(*in.Body.Status)
 			ch.Status = &st
 		}
-		u, err := ids.UpdateUser(ctx, surface.PrincipalFrom(ctx).TenantID, in.UserID, ch, actor(ctx))
+		u, err := users.UpdateUser(ctx, surface.PrincipalFrom(ctx).TenantID, in.UserID, ch, surface.PrincipalFrom(ctx).Actor())
 		if err != nil {
 			return nil, err
 		}
@@ -142,9 +138,9 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		if err != nil {
 			return nil, err
 		}
-		st := identity.UserSuspended
-		u, err := ids.UpdateUser(ctx, surface.PrincipalFrom(ctx).TenantID, in.UserID,
-			identity.AdminChange{Status: &st, Reason: in.Body.Reason, IfVersion: v}, actor(ctx))
+		st := account.UserSuspended
+		u, err := users.UpdateUser(ctx, surface.PrincipalFrom(ctx).TenantID, in.UserID,
+			useradmin.AdminChange{Status: &st, Reason: in.Body.Reason, IfVersion: v}, surface.PrincipalFrom(ctx).Actor())
 		if err != nil {
 			return nil, err
 		}
@@ -163,9 +159,9 @@ func registerAdminUsers(s *surface.Surface, ids *identity.Service) {
 		if in.Body != nil {
 			reason = in.Body.Reason
 		}
-		st := identity.UserActive
-		u, err := ids.UpdateUser(ctx, surface.PrincipalFrom(ctx).TenantID, in.UserID,
-			identity.AdminChange{Status: &st, Reason: reason, IfVersion: v}, actor(ctx))
+		st := account.UserActive
+		u, err := users.UpdateUser(ctx, surface.PrincipalFrom(ctx).TenantID, in.UserID,
+			useradmin.AdminChange{Status: &st, Reason: reason, IfVersion: v}, surface.PrincipalFrom(ctx).Actor())
 		if err != nil {
 			return nil, err
 		}

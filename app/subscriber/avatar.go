@@ -8,7 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -35,23 +35,23 @@ type MediaOutput struct {
 	Body         []byte
 }
 
-func registerAvatar(s *surface.Surface, ids *identity.Service) {
+func registerAvatar(s *surface.Surface, accounts *account.Service) {
 	huma.Register(s.API, huma.Operation{
 		OperationID: "update-my-avatar", Method: http.MethodPut, Path: "/users/me/avatar", Tags: []string{"users"},
 		Summary: "Update my avatar", Description: "multipart/form-data with one part, file: a JPEG or PNG of at most 5 MB.",
-		MaxBodyBytes: identity.MaxAvatarBytes + 64<<10, Metadata: surface.PermitScoped("self:account:write", "profile", surface.UserToken),
+		MaxBodyBytes: account.MaxAvatarBytes + 64<<10, Metadata: surface.PermitScoped("self:account:write", "profile", surface.UserToken),
 		Errors: []int{http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *AvatarInput) (*UserOutput, error) {
 		f := in.RawBody.Data().File
 		if !f.IsSet {
 			return nil, ports.Invalid("file", "is required")
 		}
-		data, err := io.ReadAll(io.LimitReader(f, identity.MaxAvatarBytes+1))
+		data, err := io.ReadAll(io.LimitReader(f, account.MaxAvatarBytes+1))
 		if err != nil {
 			return nil, err
 		}
 		p := surface.PrincipalFrom(ctx)
-		u, err := ids.SetAvatar(ctx, p.TenantID, p.Subject, data)
+		u, err := accounts.SetAvatar(ctx, p.TenantID, p.Subject, data)
 		if err != nil {
 			return nil, err
 		}
@@ -62,12 +62,12 @@ func registerAvatar(s *surface.Surface, ids *identity.Service) {
 		Summary: "An avatar image", Description: "Public, like an avatar on a CDN: the name is unguessable and changes with every upload.",
 		Metadata: surface.Public(), Errors: []int{http.StatusNotFound},
 	}, func(ctx context.Context, in *MediaInput) (*MediaOutput, error) {
-		obj, err := ids.Media(ctx, "avatars/"+in.TenantID+"/"+in.File)
+		obj, err := accounts.Media(ctx, "avatars/"+in.TenantID+"/"+in.File)
 		if err != nil {
 			return nil, err
 		}
 		defer obj.Body.Close()
-		b, err := io.ReadAll(io.LimitReader(obj.Body, identity.MaxAvatarBytes+1))
+		b, err := io.ReadAll(io.LimitReader(obj.Body, account.MaxAvatarBytes+1))
 		if err != nil {
 			return nil, err
 		}

@@ -8,7 +8,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/stvos/stvos/app/surface"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/session"
 )
 
 // UserBody is an account as the specification shows it.
@@ -34,7 +35,7 @@ type UserBody struct {
 	UpdatedAt               time.Time       `json:"updated_at"`
 }
 
-func userBody(u identity.User) UserBody {
+func userBody(u account.User) UserBody {
 	return UserBody{ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified, DisplayName: u.DisplayName, Phone: u.Phone,
 		PhoneVerified: u.PhoneVerified, AvatarURL: u.AvatarURL, Locale: u.Locale, Timezone: u.Timezone, CountryCode: u.CountryCode,
 		PreferredLanguage: u.PreferredLanguage, Status: string(u.Status), Roles: u.Roles, MFAEnabled: u.MFAEnabled,
@@ -48,7 +49,7 @@ type UserOutput struct {
 	Body UserBody
 }
 
-func userOutput(s *surface.Surface, u identity.User) *UserOutput {
+func userOutput(s *surface.Surface, u account.User) *UserOutput {
 	b := userBody(u)
 	b.AvatarURL = s.Link(b.AvatarURL)
 	return &UserOutput{ETag: surface.ETag(u.Version), Body: b}
@@ -109,14 +110,14 @@ type SessionIDInput struct {
 	SessionID string `path:"session_id" format:"uuid"`
 }
 
-func registerMe(s *surface.Surface, ids *identity.Service) {
+func registerMe(s *surface.Surface, accounts *account.Service, sessions *session.Service) {
 	self := func(perm, scope string) map[string]any { return surface.PermitScoped(perm, scope, surface.UserToken) }
 	huma.Register(s.API, huma.Operation{
 		OperationID: "get-my-account", Method: http.MethodGet, Path: "/users/me", Tags: []string{"users"},
 		Summary: "Get my account", Metadata: self("self:account:read", "profile"),
 	}, func(ctx context.Context, _ *struct{}) (*UserOutput, error) {
 		p := surface.PrincipalFrom(ctx)
-		u, err := ids.Me(ctx, p.TenantID, p.Subject)
+		u, err := accounts.Me(ctx, p.TenantID, p.Subject)
 		if err != nil {
 			return nil, err
 		}
@@ -128,7 +129,7 @@ func registerMe(s *surface.Surface, ids *identity.Service) {
 	}, func(ctx context.Context, in *UpdateMeInput) (*UserOutput, error) {
 		p := surface.PrincipalFrom(ctx)
 		b := in.Body
-		u, err := ids.UpdateMe(ctx, p.TenantID, p.Subject, identity.Profile{DisplayName: b.DisplayName, Phone: b.Phone, Locale: b.Locale,
+		u, err := accounts.UpdateMe(ctx, p.TenantID, p.Subject, account.Profile{DisplayName: b.DisplayName, Phone: b.Phone, Locale: b.Locale,
 			Timezone: b.Timezone, CountryCode: b.CountryCode, PreferredLanguage: b.PreferredLanguage, NotificationPreferences: b.NotificationPreferences})
 		if err != nil {
 			return nil, err
@@ -143,7 +144,7 @@ func registerMe(s *surface.Surface, ids *identity.Service) {
 		Metadata: surface.Permit("self:account:write", surface.UserToken), Errors: []int{http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *ChangePasswordInput) (*TokenOutput, error) {
 		p := surface.PrincipalFrom(ctx)
-		ts, err := ids.ChangePassword(ctx, p.TenantID, p.Subject, p.SessionID, in.Body.CurrentPassword, in.Body.NewPassword)
+		ts, err := accounts.ChangePassword(ctx, p.TenantID, p.Subject, p.SessionID, in.Body.CurrentPassword, in.Body.NewPassword)
 		if err != nil {
 			return nil, err
 		}
@@ -156,7 +157,7 @@ func registerMe(s *surface.Surface, ids *identity.Service) {
 		Summary: "List my signed-in devices", Metadata: self("self:sessions:read", "devices"),
 	}, func(ctx context.Context, _ *struct{}) (*SessionsOutput, error) {
 		p := surface.PrincipalFrom(ctx)
-		ss, err := ids.Sessions(ctx, p.TenantID, p.Subject)
+		ss, err := sessions.UserSessions(ctx, p.TenantID, p.Subject)
 		if err != nil {
 			return nil, err
 		}
@@ -174,6 +175,6 @@ func registerMe(s *surface.Surface, ids *identity.Service) {
 		DefaultStatus: http.StatusNoContent, Metadata: self("self:sessions:write", "devices"), Errors: []int{http.StatusNotFound},
 	}, func(ctx context.Context, in *SessionIDInput) (*struct{}, error) {
 		p := surface.PrincipalFrom(ctx)
-		return nil, ids.RevokeSession(ctx, p.TenantID, p.Subject, in.SessionID)
+		return nil, sessions.EndUserSession(ctx, p.TenantID, p.Subject, in.SessionID)
 	})
 }

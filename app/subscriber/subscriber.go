@@ -9,8 +9,10 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/audit"
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/session"
+	"github.com/stvos/stvos/core/useradmin"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -26,7 +28,9 @@ var Spec = surface.Spec{
 // Services are the use cases the surface calls.
 type Services struct {
 	fx.In
-	Identity *identity.Service
+	Accounts *account.Service
+	Sessions *session.Service
+	Users    *useradmin.Service
 	Audit    *audit.Service
 	Signer   ports.TokenSigner
 }
@@ -34,9 +38,9 @@ type Services struct {
 // New builds the surface and registers its routes.
 func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	s := surface.New(mux, Spec, deps)
-	registerMe(s, svc.Identity)
-	registerAvatar(s, svc.Identity)
-	registerAdminUsers(s, svc.Identity)
+	registerMe(s, svc.Accounts, svc.Sessions)
+	registerAvatar(s, svc.Accounts)
+	registerAdminUsers(s, svc.Users)
 	registerAuditLog(s, svc.Audit)
 	registerJWKS(s, svc.Signer)
 	return s

@@ -9,7 +9,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/audit"
+	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
 )
 
@@ -35,9 +36,9 @@ const (
 
 // tokenKinds says, for each bearer credential, the audience and kind of principal it takes.
 var tokenKinds = map[Credential]struct{ audience, kind string }{
-	OperatorToken: {identity.AudiencePlatform, identity.KindOperator},
-	UserToken:     {identity.AudienceTenant, identity.KindUser},
-	StaffToken:    {identity.AudiencePartner, identity.KindPartnerStaff},
+	OperatorToken: {session.AudiencePlatform, session.KindOperator},
+	UserToken:     {session.AudienceTenant, session.KindUser},
+	StaffToken:    {session.AudiencePartner, session.KindPartnerStaff},
 }
 
 // Access is what an operation declares about who may call it. Every operation must declare one
@@ -143,6 +144,11 @@ type Principal struct {
 // third-party app) rather than a first-party sign-in. A token that carries scopes is delegated
 // even without a client id: only OAuth grants carry scopes.
 func (p Principal) Delegated() bool { return p.ClientID != "" || len(p.Scopes) > 0 }
+
+// Actor is the caller as audit records name them.
+func (p Principal) Actor() audit.Actor {
+	return audit.Actor{Kind: p.Kind, ID: p.Subject, Roles: p.Roles}
+}
 
 type principalKey struct{}
 

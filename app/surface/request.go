@@ -16,7 +16,7 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/session"
 
 	"github.com/stvos/stvos/ports"
 )
@@ -41,9 +41,9 @@ func infoFrom(ctx context.Context) *Info {
 }
 
 // ClientOf describes where the request comes from, for sessions.
-func ClientOf(ctx context.Context) identity.Client {
+func ClientOf(ctx context.Context) session.Client {
 	i := infoFrom(ctx)
-	return identity.Client{Device: i.UserAgent, Address: i.ClientAddr}
+	return session.Client{Device: i.UserAgent, Address: i.ClientAddr}
 }
 
 // RequestID returns the id of the request in ctx.

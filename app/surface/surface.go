@@ -14,7 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/policies"
 	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/tenants"
@@ -160,7 +160,7 @@ func (s *Surface) prepare(op *huma.Operation, errSchema *huma.Schema) {
 
 func securitySchemes(publicURL string) map[string]*huma.SecurityScheme {
 	scopes := map[string]string{}
-	for _, sc := range identity.Scopes {
+	for _, sc := range grant.Scopes {
 		scopes[sc] = scopeDocs[sc]
 	}
 	return map[string]*huma.SecurityScheme{

@@ -63,3 +63,26 @@ func (s *Service) List(ctx context.Context, tenantID string, f Filter, before st
 	rs, more := ports.TrimPage(rs, limit)
 	return rs, more, nil
 }
+
+// Actor is who performs an audited change.
+type Actor struct {
+	Kind  string
+	ID    string
+	Roles []string
+}
+
+// HasRole reports whether the actor holds the role.
+func (a Actor) HasRole(role string) bool {
+	for _, r := range a.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// NewRecord returns the record of an action by an actor on a target of the tenant, at a time.
+func NewRecord(tenantID string, by Actor, action, targetKind, target string, at time.Time) Record {
+	return Record{ID: ports.NewID(), TenantID: tenantID, ActorKind: by.Kind, ActorID: by.ID,
+		Action: action, TargetKind: targetKind, TargetID: target, Details: map[string]any{}, CreatedAt: at}
+}

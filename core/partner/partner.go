@@ -3,7 +3,6 @@
 package partner
 
 import (
-	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -65,26 +64,8 @@ const DirectoryStaffEmail = "staff_email"
 
 // Limits on partner fields.
 const (
-	MaxNameLength     = 100
-	MinPasswordLength = 10
-	MaxPasswordLength = 128
-	MaxEmailLength    = 254
+	MaxNameLength = 100
 )
-
-// NormalizeEmail trims and lower-cases an address; addresses compare in this form.
-func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// ValidateEmail records a refusal of a malformed address.
-func ValidateEmail(v *ports.Validation, field, email string) {
-	a, err := mail.ParseAddress(email)
-	v.Check(err == nil && a.Address == email && len(email) <= MaxEmailLength && a.Name == "", field, "must be an email address")
-}
-
-// ValidatePassword records a refusal of a password outside the length rules.
-func ValidatePassword(v *ports.Validation, field, password string) {
-	n := utf8.RuneCountInString(password)
-	v.Check(n >= MinPasswordLength && n <= MaxPasswordLength, field, "must be 10 to 128 characters")
-}
 
 func validateName(v *ports.Validation, field, name string) {
 	n := utf8.RuneCountInString(strings.TrimSpace(name))

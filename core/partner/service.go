@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/stvos/stvos/core/credential"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -99,10 +100,10 @@ func (s *Service) CreateStaff(ctx context.Context, partnerID string, in NewStaff
 	if !ports.IsID(partnerID) {
 		return Staff{}, ports.NotFound("partner")
 	}
-	email := NormalizeEmail(in.Email)
+	email := credential.NormalizeEmail(in.Email)
 	var v ports.Validation
-	ValidateEmail(&v, "email", email)
-	ValidatePassword(&v, "password", in.Password)
+	credential.ValidateEmail(&v, "email", email)
+	credential.ValidatePassword(&v, "password", in.Password)
 	validateName(&v, "name", in.Name)
 	v.Check(in.Role == RoleOwner || in.Role == RoleAdmin || in.Role == RoleViewer, "role", "must be owner, admin or viewer")
 	if err := v.Err(); err != nil {

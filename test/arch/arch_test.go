@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -77,7 +78,7 @@ func TestTheRuleRefusesWhatItShould(t *testing.T) {
 		{"tenants", "github.com/hashicorp/golang-lru/v2", false, true},
 		{"tenants", module + "adapters/redis", false, false},
 		{"tenants", module + "app/surface", false, false},
-		{"adapters", module + "core/identity", false, true},
+		{"adapters", module + "core/account", false, true},
 		{"adapters", "github.com/jackc/pgx/v5", false, true},
 		{"adapters", module + "app", false, false},
 		{"adapters", module + "app/surface", false, false},
@@ -113,4 +114,22 @@ func TestDependencyRule(t *testing.T) {
 		require.NoError(t, err)
 		require.Positive(t, checked[layer], "no imports found under %s: is the tree where the test expects it?", layer)
 	}
+}
+
+// TestServeLinksNoTestcontainers checks that the binary, built as `make build` builds it, does
+// not link testcontainers or the Docker client: only tests and `-tags docker` builds need them.
+func TestServeLinksNoTestcontainers(t *testing.T) {
+	t.Parallel()
+	deps := func(tags ...string) string {
+		args := append([]string{"list", "-deps"}, tags...)
+		out, err := exec.Command("go", append(args, module+"cmd/stvos")...).CombinedOutput()
+		require.NoError(t, err, string(out))
+		return string(out)
+	}
+	for _, p := range strings.Fields(deps()) {
+		require.False(t, strings.HasPrefix(p, "github.com/testcontainers/") || strings.HasPrefix(p, "github.com/moby/") ||
+			strings.HasPrefix(p, "github.com/docker/"), "cmd/stvos links %s", p)
+	}
+	require.Contains(t, deps("-tags", "docker"), "github.com/testcontainers/testcontainers-go\n",
+		"with -tags docker, stvos dev can run containers")
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/stvos/stvos/adapters/jwt"
 	"github.com/stvos/stvos/app"
 	"github.com/stvos/stvos/app/devstack"
+	"github.com/stvos/stvos/app/devstack/docker"
 )
 
 type services struct {
@@ -54,7 +55,7 @@ func provision() *services {
 		defer cancel()
 		shared.adminURL, shared.redisURL = os.Getenv("STVOS_TEST_DATABASE_URL"), os.Getenv("STVOS_TEST_REDIS_URL")
 		if shared.adminURL == "" || shared.redisURL == "" {
-			st, err := devstack.Start(ctx, devstack.Options{})
+			st, err := devstack.Start(ctx, devstack.Options{Docker: docker.Start})
 			if err != nil {
 				shared.err = err
 				return

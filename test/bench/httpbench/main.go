@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/stvos/stvos/app/devstack"
+	"github.com/stvos/stvos/app/devstack/docker"
 )
 
 type options struct {
@@ -64,7 +65,7 @@ func run(ctx context.Context, o options) error {
 	}
 	defer os.RemoveAll(dir)
 	fmt.Println("provisioning PostgreSQL and Redis ...")
-	stack, err := devstack.Start(ctx, devstack.Options{})
+	stack, err := devstack.Start(ctx, devstack.Options{Docker: docker.Start})
 	if err != nil {
 		return err
 	}

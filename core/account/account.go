@@ -1,4 +1,7 @@
-package identity
+// Package account is a tenant's users as they see themselves: signing up (with a voucher, through
+// the enrollment seam), signing in, their profile, password and avatar. Administration of users
+// is core/useradmin; the sessions they sign in to are core/session.
+package account
 
 import (
 	"regexp"
@@ -6,7 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/credential"
+	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -57,7 +61,15 @@ func (u User) HasRole(r string) bool {
 }
 
 // Roles a tenant user may hold.
-var userRoles = map[string]bool{RoleSubscriber: true, "partner": true, RoleAdmin: true, RoleSuperadmin: true}
+var roles = map[string]bool{session.RoleSubscriber: true, "partner": true, session.RoleAdmin: true, session.RoleSuperadmin: true}
+
+// ValidRole reports whether a tenant user may hold the role.
+func ValidRole(r string) bool { return roles[r] }
+
+// Principal is who the user's sessions are for.
+func (u User) Principal() session.Principal {
+	return session.Principal{Kind: session.KindUser, SubjectID: u.ID, TenantID: u.TenantID, Roles: append([]string(nil), u.Roles...)}
+}
 
 // Limits on user fields.
 const (
@@ -99,7 +111,7 @@ func (p Profile) validate(v *ports.Validation) {
 		v.Check(*p.Timezone != "" && err == nil, "timezone", "must be an IANA time zone such as America/New_York")
 	}
 	if p.CountryCode != nil {
-		v.Check(countryCode.MatchString(strings.ToUpper(*p.CountryCode)), "country_code", "must be 2 letters (ISO 3166-1 alpha-2)")
+		v.Check(ValidCountryCode(*p.CountryCode), "country_code", "must be 2 letters (ISO 3166-1 alpha-2)")
 	}
 	if p.PreferredLanguage != nil {
 		v.Check(localePattern.MatchString(*p.PreferredLanguage), "preferred_language", "must be a language code such as en")
@@ -140,9 +152,13 @@ func (p Profile) apply(u *User) {
 	}
 }
 
-func validateNewUser(v *ports.Validation, email, password, name string) {
-	partner.ValidateEmail(v, "email", email)
-	partner.ValidatePassword(v, "password", password)
+// ValidCountryCode reports whether s (any case) is an ISO 3166-1 alpha-2 code.
+func ValidCountryCode(s string) bool { return countryCode.MatchString(strings.ToUpper(s)) }
+
+// ValidateNew records the refusals of a new user's email (normalized), password and name.
+func ValidateNew(v *ports.Validation, email, password, name string) {
+	credential.ValidateEmail(v, "email", email)
+	credential.ValidatePassword(v, "password", password)
 	n := utf8.RuneCountInString(strings.TrimSpace(name))
 	v.Check(n >= 1 && n <= MaxDisplayName, "name", "must be 1 to 100 characters")
 }

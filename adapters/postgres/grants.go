@@ -6,29 +6,29 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/ports"
 )
 
-// OAuthStore implements identity.OAuthStore.
-type OAuthStore struct{}
+// GrantStore implements grant.ClientStore and grant.RecordStore.
+type GrantStore struct{}
 
 var (
-	_ identity.OAuthStore = OAuthStore{}
-	_ identity.PurgeStore = OAuthStore{}
+	_ grant.ClientStore = GrantStore{}
+	_ grant.RecordStore = GrantStore{}
 )
 
 const oauthClientColumns = `tenant_id, id, name, redirect_uris, scopes, created_at`
 
-func scanOAuthClient(row pgx.Row) (identity.OAuthClient, error) {
-	var c identity.OAuthClient
+func scanOAuthClient(row pgx.Row) (grant.Client, error) {
+	var c grant.Client
 	err := row.Scan(&c.TenantID, &c.ID, &c.Name, &c.RedirectURIs, &c.Scopes, &c.CreatedAt)
 	c.CreatedAt = c.CreatedAt.UTC()
 	return c, err
 }
 
 // CreateClient inserts a client.
-func (OAuthStore) CreateClient(ctx context.Context, c identity.OAuthClient) error {
+func (GrantStore) CreateClient(ctx context.Context, c grant.Client) error {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return err
@@ -39,17 +39,17 @@ func (OAuthStore) CreateClient(ctx context.Context, c identity.OAuthClient) erro
 }
 
 // Client loads a client of the current tenant.
-func (OAuthStore) Client(ctx context.Context, id string) (identity.OAuthClient, error) {
+func (GrantStore) Client(ctx context.Context, id string) (grant.Client, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
-		return identity.OAuthClient{}, err
+		return grant.Client{}, err
 	}
 	c, err := scanOAuthClient(tx.QueryRow(ctx, `SELECT `+oauthClientColumns+` FROM oauth_clients WHERE tenant_id = app_tenant_id() AND id = $1`, id))
 	return c, translate(err, "oauth client")
 }
 
 // ListClients lists the current tenant's clients.
-func (OAuthStore) ListClients(ctx context.Context) ([]identity.OAuthClient, error) {
+func (GrantStore) ListClients(ctx context.Context) ([]grant.Client, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return nil, err
@@ -58,7 +58,7 @@ func (OAuthStore) ListClients(ctx context.Context) ([]identity.OAuthClient, erro
 	if err != nil {
 		return nil, translate(err, "oauth client")
 	}
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (identity.OAuthClient, error) { return scanOAuthClient(r) })
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (grant.Client, error) { return scanOAuthClient(r) })
 	return cs, translate(err, "oauth client")
 }
 
@@ -66,7 +66,7 @@ const oauthRecordColumns = `kind, signature, request_id, client_id, subject, req
 	requested_audience, granted_audience, form, session, active, expires_at`
 
 // PutRecord inserts a record of the current tenant.
-func (OAuthStore) PutRecord(ctx context.Context, r identity.OAuthRecord) error {
+func (GrantStore) PutRecord(ctx context.Context, r grant.Record) error {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return err
@@ -79,13 +79,13 @@ func (OAuthStore) PutRecord(ctx context.Context, r identity.OAuthRecord) error {
 }
 
 // Record loads a record by kind and signature.
-func (OAuthStore) Record(ctx context.Context, kind, signature string) (identity.OAuthRecord, error) {
+func (GrantStore) Record(ctx context.Context, kind, signature string) (grant.Record, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
-		return identity.OAuthRecord{}, err
+		return grant.Record{}, err
 	}
 	var (
-		r       identity.OAuthRecord
+		r       grant.Record
 		session string
 	)
 	err = tx.QueryRow(ctx, `SELECT `+oauthRecordColumns+` FROM oauth_requests WHERE tenant_id = app_tenant_id() AND kind = $1 AND signature = $2`,
@@ -96,7 +96,7 @@ func (OAuthStore) Record(ctx context.Context, kind, signature string) (identity.
 }
 
 // DeleteRecord removes a record.
-func (OAuthStore) DeleteRecord(ctx context.Context, kind, signature string) error {
+func (GrantStore) DeleteRecord(ctx context.Context, kind, signature string) error {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return err
@@ -106,7 +106,7 @@ func (OAuthStore) DeleteRecord(ctx context.Context, kind, signature string) erro
 }
 
 // DeactivateRecords marks a request's records of a kind inactive.
-func (OAuthStore) DeactivateRecords(ctx context.Context, kind, requestID string) error {
+func (GrantStore) DeactivateRecords(ctx context.Context, kind, requestID string) error {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (OAuthStore) DeactivateRecords(ctx context.Context, kind, requestID string)
 }
 
 // DeleteRecords removes a request's records of a kind.
-func (OAuthStore) DeleteRecords(ctx context.Context, kind, requestID string) error {
+func (GrantStore) DeleteRecords(ctx context.Context, kind, requestID string) error {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return err
@@ -126,42 +126,6 @@ func (OAuthStore) DeleteRecords(ctx context.Context, kind, requestID string) err
 }
 
 const deviceColumns = `user_code, device_signature, tenant_id::text, client_id, scopes, subject, status, last_polled_at, expires_at, created_at`
-
-// CreateDeviceCode inserts a device code.
-func (OAuthStore) CreateDeviceCode(ctx context.Context, d identity.DeviceCode) error {
-	tx, err := txFrom(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO oauth_device_codes (user_code, device_signature, tenant_id, client_id, scopes, subject, status,
-		last_polled_at, expires_at, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-		d.UserCode, d.DeviceSignature, d.TenantID, d.ClientID, d.Scopes, d.Subject, d.Status, d.LastPolledAt, d.ExpiresAt, d.CreatedAt)
-	return translate(err, "device code")
-}
-
-// DeviceCode loads and locks a device code by user code or device signature.
-func (OAuthStore) DeviceCode(ctx context.Context, userCode, deviceSignature string) (identity.DeviceCode, error) {
-	tx, err := txFrom(ctx)
-	if err != nil {
-		return identity.DeviceCode{}, err
-	}
-	var d identity.DeviceCode
-	err = tx.QueryRow(ctx, `SELECT `+deviceColumns+` FROM oauth_device_codes WHERE tenant_id = app_tenant_id()
-		AND (($1 <> '' AND user_code = $1) OR ($2 <> '' AND device_signature = $2)) FOR UPDATE`, userCode, deviceSignature).
-		Scan(&d.UserCode, &d.DeviceSignature, &d.TenantID, &d.ClientID, &d.Scopes, &d.Subject, &d.Status, &d.LastPolledAt, &d.ExpiresAt, &d.CreatedAt)
-	return d, translate(err, "device code")
-}
-
-// SaveDeviceCode stores a device code's state.
-func (OAuthStore) SaveDeviceCode(ctx context.Context, d identity.DeviceCode) error {
-	tx, err := txFrom(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `UPDATE oauth_device_codes SET subject = $2, status = $3, last_polled_at = $4
-		WHERE tenant_id = app_tenant_id() AND user_code = $1`, d.UserCode, d.Subject, d.Status, d.LastPolledAt)
-	return translate(err, "device code")
-}
 
 func nonNil(s []string) []string {
 	if s == nil {
@@ -193,30 +157,12 @@ func (s *OAuthSecrets) OAuthSecret(ctx context.Context, fresh []byte) ([]byte, e
 	return secret, err
 }
 
-// PurgeOAuth removes the current tenant's expired records and device codes.
-func (OAuthStore) PurgeOAuth(ctx context.Context, before time.Time) (int, []string, error) {
-	tx, err := txFrom(ctx)
-	if err != nil {
-		return 0, nil, err
-	}
-	tag, err := tx.Exec(ctx, `DELETE FROM oauth_requests WHERE tenant_id = app_tenant_id() AND expires_at < $1`, before)
-	if err != nil {
-		return 0, nil, translate(err, "oauth record")
-	}
-	rows, err := tx.Query(ctx, `DELETE FROM oauth_device_codes WHERE tenant_id = app_tenant_id() AND expires_at < $1 RETURNING user_code`, before)
-	if err != nil {
-		return 0, nil, translate(err, "device code")
-	}
-	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return int(tag.RowsAffected()), codes, translate(err, "device code")
-}
-
-// PurgeSessions removes the current tenant's sessions that ended before the time.
-func (OAuthStore) PurgeSessions(ctx context.Context, before time.Time) (int, error) {
+// PurgeRecords removes the current tenant's records that expired before the time.
+func (GrantStore) PurgeRecords(ctx context.Context, before time.Time) (int, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return 0, err
 	}
-	tag, err := tx.Exec(ctx, `DELETE FROM sessions WHERE tenant_id = app_tenant_id() AND (expires_at < $1 OR revoked_at < $1)`, before)
-	return int(tag.RowsAffected()), translate(err, "session")
+	tag, err := tx.Exec(ctx, `DELETE FROM oauth_requests WHERE tenant_id = app_tenant_id() AND expires_at < $1`, before)
+	return int(tag.RowsAffected()), translate(err, "oauth record")
 }

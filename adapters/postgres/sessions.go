@@ -2,51 +2,17 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/stvos/stvos/core/identity"
+	"github.com/stvos/stvos/core/session"
 )
 
-// IdentityStore implements identity.Store.
-type IdentityStore struct{}
+// SessionStore implements session.Store.
+type SessionStore struct{}
 
-var _ identity.Store = IdentityStore{}
-
-// CreateOperator inserts an operator.
-func (IdentityStore) CreateOperator(ctx context.Context, o identity.Operator) error {
-	tx, err := txFrom(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO operators (id, email, name, password_hash, created_at) VALUES ($1,$2,$3,$4,$5)`,
-		o.ID, o.Email, o.Name, o.PasswordHash, o.CreatedAt)
-	return translate(err, "operator")
-}
-
-// OperatorByEmail finds an operator by normalised email.
-func (IdentityStore) OperatorByEmail(ctx context.Context, email string) (identity.Operator, error) {
-	return operatorWhere(ctx, "email", email)
-}
-
-// Operator finds an operator by id.
-func (IdentityStore) Operator(ctx context.Context, id string) (identity.Operator, error) {
-	return operatorWhere(ctx, "id", id)
-}
-
-func operatorWhere(ctx context.Context, column, value string) (identity.Operator, error) {
-	tx, err := txFrom(ctx)
-	if err != nil {
-		return identity.Operator{}, err
-	}
-	var o identity.Operator
-	err = tx.QueryRow(ctx, `SELECT id, email, name, password_hash, created_at FROM operators WHERE `+column+`::text = $1`, value).
-		Scan(&o.ID, &o.Email, &o.Name, &o.PasswordHash, &o.CreatedAt)
-	o.CreatedAt = o.CreatedAt.UTC()
-	return o, translate(err, "operator")
-}
-
-const sessionColumns = `id, subject_kind, subject_id, refresh_hash, previous_hash, device, address, created_at, last_used_at, expires_at, revoked_at`
+var _ session.Store = SessionStore{}
 
 // sessionTable is where a session of the current scope lives: a tenant principal's in sessions,
 // an operator's in operator_sessions.
@@ -58,7 +24,7 @@ func sessionTable(ctx context.Context) (table, tenantCols string) {
 }
 
 // CreateSession inserts a session.
-func (IdentityStore) CreateSession(ctx context.Context, s identity.Session) error {
+func (SessionStore) CreateSession(ctx context.Context, s session.Session) error {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return err
@@ -73,8 +39,8 @@ func (IdentityStore) CreateSession(ctx context.Context, s identity.Session) erro
 	return translate(err, "session")
 }
 
-func scanSession(row pgx.Row) (identity.Session, error) {
-	var s identity.Session
+func scanSession(row pgx.Row) (session.Session, error) {
+	var s session.Session
 	err := row.Scan(&s.TenantID, &s.PartnerID, &s.ID, &s.SubjectKind, &s.SubjectID, &s.RefreshHash, &s.PreviousHash, &s.Device, &s.Address,
 		&s.CreatedAt, &s.LastUsedAt, &s.ExpiresAt, &s.RevokedAt)
 	s.CreatedAt, s.LastUsedAt, s.ExpiresAt, s.RevokedAt = s.CreatedAt.UTC(), s.LastUsedAt.UTC(), s.ExpiresAt.UTC(), utcPtr(s.RevokedAt)
@@ -82,10 +48,10 @@ func scanSession(row pgx.Row) (identity.Session, error) {
 }
 
 // Session loads and locks a session of the current scope.
-func (IdentityStore) Session(ctx context.Context, id string) (identity.Session, error) {
+func (SessionStore) Session(ctx context.Context, id string) (session.Session, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
-		return identity.Session{}, err
+		return session.Session{}, err
 	}
 	table, cols := sessionTable(ctx)
 	s, err := scanSession(tx.QueryRow(ctx, `SELECT `+cols+sessionColumns+` FROM `+table+` WHERE id = $1 FOR UPDATE`, id))
@@ -93,7 +59,7 @@ func (IdentityStore) Session(ctx context.Context, id string) (identity.Session, 
 }
 
 // SaveSession stores a session's rotation or revocation.
-func (IdentityStore) SaveSession(ctx context.Context, s identity.Session) error {
+func (SessionStore) SaveSession(ctx context.Context, s session.Session) error {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return err
@@ -105,7 +71,7 @@ func (IdentityStore) SaveSession(ctx context.Context, s identity.Session) error 
 }
 
 // LiveSessions lists a subject's live sessions, newest first.
-func (IdentityStore) LiveSessions(ctx context.Context, kind, subjectID string) ([]identity.Session, error) {
+func (SessionStore) LiveSessions(ctx context.Context, kind, subjectID string) ([]session.Session, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return nil, err
@@ -116,12 +82,12 @@ func (IdentityStore) LiveSessions(ctx context.Context, kind, subjectID string) (
 	if err != nil {
 		return nil, translate(err, "session")
 	}
-	ss, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (identity.Session, error) { return scanSession(r) })
+	ss, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (session.Session, error) { return scanSession(r) })
 	return ss, translate(err, "session")
 }
 
 // RevokeSessions revokes a subject's live sessions but one.
-func (IdentityStore) RevokeSessions(ctx context.Context, kind, subjectID, keep string) ([]string, error) {
+func (SessionStore) RevokeSessions(ctx context.Context, kind, subjectID, keep string) ([]string, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return nil, err
@@ -140,4 +106,14 @@ func (IdentityStore) RevokeSessions(ctx context.Context, kind, subjectID, keep s
 func tenantScoped(ctx context.Context) bool {
 	st, ok := ctx.Value(txKey{}).(*txState)
 	return ok && !st.scope.Platform
+}
+
+// PurgeSessions removes the current tenant's sessions that ended before the time.
+func (SessionStore) PurgeSessions(ctx context.Context, before time.Time) (int, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tag, err := tx.Exec(ctx, `DELETE FROM sessions WHERE tenant_id = app_tenant_id() AND (expires_at < $1 OR revoked_at < $1)`, before)
+	return int(tag.RowsAffected()), translate(err, "session")
 }

@@ -1,4 +1,4 @@
-package identity
+package account
 
 import (
 	"strings"
@@ -8,46 +8,6 @@ import (
 
 	"github.com/stvos/stvos/ports"
 )
-
-func TestRefreshTokens(t *testing.T) {
-	t.Parallel()
-	tenantSess := Session{ID: ports.NewID(), TenantID: ports.NewID()}
-	tok, hash := newRefreshToken(tenantSess)
-	scope, id, secret, ok := parseRefreshToken(tok)
-	require.True(t, ok)
-	require.Equal(t, ports.TenantScope(tenantSess.TenantID), scope)
-	require.Equal(t, tenantSess.ID, id)
-	require.True(t, sameHash(hashSecret(secret), hash))
-	require.NotContains(t, string(hash), secret)
-
-	opTok, _ := newRefreshToken(Session{ID: ports.NewID()})
-	scope, _, _, ok = parseRefreshToken(opTok)
-	require.True(t, ok)
-	require.True(t, scope.Platform)
-
-	for _, bad := range []string{"", "a.b.c", "platform." + id + ".short", strings.Replace(tok, ".", "", 1), "x." + id + "." + secret} {
-		_, _, _, ok := parseRefreshToken(bad)
-		require.False(t, ok, bad)
-	}
-	require.False(t, sameHash(nil, nil), "an empty hash never matches")
-}
-
-func TestRedirectURIs(t *testing.T) {
-	t.Parallel()
-	for uri, want := range map[string]bool{
-		"https://app.example.com/cb":      true,
-		"http://127.0.0.1:8765/cb":        true,
-		"http://localhost/cb":             true,
-		"com.example.app:/oauth2redirect": true,
-		"http://app.example.com/cb":       false,
-		"https://app.example.com/cb#x":    false,
-		"javascript:alert(1)":             false,
-		"/relative":                       false,
-		"https://":                        false,
-	} {
-		require.Equal(t, want, validRedirect(uri), uri)
-	}
-}
 
 func TestImageType(t *testing.T) {
 	t.Parallel()

@@ -1,4 +1,4 @@
-package identity
+package account
 
 import (
 	"bytes"
@@ -42,35 +42,35 @@ func (s *Service) SetAvatar(ctx context.Context, tenantID, userID string, data [
 		return User{}, err
 	}
 	key := "avatars/" + tenantID + "/" + userID + "-" + ports.NewID()[24:] + "." + ext
-	if err := s.Blobs.Put(ctx, key, ct, data); err != nil {
+	if err := s.d.Blobs.Put(ctx, key, ct, data); err != nil {
 		return User{}, err
 	}
 	var (
 		u   User
 		old string
 	)
-	err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
-		if u, err = s.Store.User(ctx, userID); err != nil {
+	err := s.d.UnitOfWork.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
+		if u, err = s.d.Store.User(ctx, userID); err != nil {
 			return err
 		}
 		old = u.AvatarURL
 		u.AvatarURL = MediaPrefix + key
-		u.UpdatedAt, u.Version = s.Clock.Now(), u.Version+1
-		return s.Store.SaveUser(ctx, u)
+		u.UpdatedAt, u.Version = s.d.Clock.Now(), u.Version+1
+		return s.d.Store.SaveUser(ctx, u)
 	})
 	if err != nil {
-		_ = s.Blobs.Delete(ctx, key) // the change did not happen: leave no orphan behind
+		_ = s.d.Blobs.Delete(ctx, key) // the change did not happen: leave no orphan behind
 		return User{}, err
 	}
 	if oldKey, ok := strings.CutPrefix(old, MediaPrefix); ok {
-		_ = s.Blobs.Delete(ctx, oldKey) // best effort: the new avatar is in place either way
+		_ = s.d.Blobs.Delete(ctx, oldKey) // best effort: the new avatar is in place either way
 	}
 	return u, nil
 }
 
 // Media opens a stored object by the path its URL names (after /media/).
 func (s *Service) Media(ctx context.Context, key string) (ports.BlobObject, error) {
-	r, ct, err := s.Blobs.Get(ctx, key)
+	r, ct, err := s.d.Blobs.Get(ctx, key)
 	if err != nil {
 		return ports.BlobObject{}, err
 	}

@@ -1,18 +1,13 @@
-// Package identity is the bounded context of who a caller is: platform operators, a tenant's
-// users (subscribers and admins), partner staff signing in, the sessions every kind of principal
-// signs in to, and the token sets issued for them. One signer, one session store and one
-// revocation list serve every kind of principal.
-package identity
+// Package session is who a caller is once signed in: the principals (operators, a tenant's users,
+// partner staff), the sessions every kind of principal signs in to, the token sets issued for
+// them, refresh-token rotation with reuse detection, and the revocation that ends a session on
+// every server at once. One signer, one session store and one revocation list serve every kind
+// of principal; each sign-in context (account, operator, staff, the OAuth server) opens sessions
+// through it and says how to re-read its principal on refresh.
+package session
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"strings"
 	"time"
-
-	"github.com/stvos/stvos/ports"
 )
 
 // Kinds of principal; they are also the Kind of ports.Claims.
@@ -23,7 +18,7 @@ const (
 	KindEnterprise   = "enterprise"
 )
 
-// Roles of the authorization policy that identity grants.
+// Roles of the authorization policy that sign-in grants.
 const (
 	RoleSuperadmin = "superadmin"
 	RoleAdmin      = "admin"
@@ -38,14 +33,8 @@ const (
 	AudiencePartner  = "partner"
 )
 
-// Operator is a platform superadmin who onboards and runs tenants.
-type Operator struct {
-	ID           string
-	Email        string
-	Name         string
-	PasswordHash string
-	CreatedAt    time.Time
-}
+// AccessTokenTTL is the life of every access token.
+const AccessTokenTTL = 15 * time.Minute
 
 // Principal is who a session is for, as its tokens state it.
 type Principal struct {
@@ -105,46 +94,6 @@ type TokenSet struct {
 	SessionID    string
 	SubjectID    string
 }
-
-// A refresh token reads "<scope>.<session id>.<secret>", the scope being the tenant id or
-// "platform", so the session can be found in its tenant without a directory look-up. Only the
-// secret's hash is stored.
-const platformScope = "platform"
-
-func newRefreshToken(sess Session) (string, []byte) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("identity: no randomness: " + err.Error())
-	}
-	secret := base64.RawURLEncoding.EncodeToString(b[:])
-	scope := sess.TenantID
-	if scope == "" {
-		scope = platformScope
-	}
-	return scope + "." + sess.ID + "." + secret, hashSecret(secret)
-}
-
-func hashSecret(secret string) []byte {
-	h := sha256.Sum256([]byte(secret))
-	return h[:]
-}
-
-// parseRefreshToken returns the unit-of-work scope, session id and secret of a refresh token.
-func parseRefreshToken(token string) (ports.Scope, string, string, bool) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 || !ports.IsID(parts[1]) || len(parts[2]) != 43 {
-		return ports.Scope{}, "", "", false
-	}
-	if parts[0] == platformScope {
-		return ports.PlatformScope(), parts[1], parts[2], true
-	}
-	if !ports.IsID(parts[0]) {
-		return ports.Scope{}, "", "", false
-	}
-	return ports.TenantScope(parts[0]), parts[1], parts[2], true
-}
-
-func sameHash(a, b []byte) bool { return len(a) > 0 && subtle.ConstantTimeCompare(a, b) == 1 }
 
 // clip bounds a client-supplied description.
 func clip(s string, n int) string {
