@@ -14,6 +14,8 @@ type DeviceStore struct{}
 
 var _ device.Store = DeviceStore{}
 
+const deviceColumns = `user_code, device_signature, tenant_id::text, client_id, scopes, subject, status, last_polled_at, expires_at, created_at`
+
 // CreateDeviceCode inserts a device code.
 func (DeviceStore) CreateDeviceCode(ctx context.Context, d device.Code) error {
 	tx, err := txFrom(ctx)
@@ -36,6 +38,7 @@ func (DeviceStore) DeviceCode(ctx context.Context, userCode, deviceSignature str
 	err = tx.QueryRow(ctx, `SELECT `+deviceColumns+` FROM oauth_device_codes WHERE tenant_id = app_tenant_id()
 		AND (($1 <> '' AND user_code = $1) OR ($2 <> '' AND device_signature = $2)) FOR UPDATE`, userCode, deviceSignature).
 		Scan(&d.UserCode, &d.DeviceSignature, &d.TenantID, &d.ClientID, &d.Scopes, &d.Subject, &d.Status, &d.LastPolledAt, &d.ExpiresAt, &d.CreatedAt)
+	d.LastPolledAt, d.ExpiresAt, d.CreatedAt = utcPtr(d.LastPolledAt), d.ExpiresAt.UTC(), d.CreatedAt.UTC()
 	return d, translate(err, "device code")
 }
 

@@ -92,6 +92,7 @@ func (GrantStore) Record(ctx context.Context, kind, signature string) (grant.Rec
 		kind, signature).Scan(&r.Kind, &r.Signature, &r.RequestID, &r.ClientID, &r.Subject, &r.RequestedAt, &r.RequestedScopes,
 		&r.GrantedScopes, &r.RequestedAudience, &r.GrantedAudience, &r.Form, &session, &r.Active, &r.ExpiresAt)
 	r.Session = []byte(session)
+	r.RequestedAt, r.ExpiresAt = r.RequestedAt.UTC(), utcPtr(r.ExpiresAt)
 	return r, translate(err, "oauth record")
 }
 
@@ -124,8 +125,6 @@ func (GrantStore) DeleteRecords(ctx context.Context, kind, requestID string) err
 	_, err = tx.Exec(ctx, `DELETE FROM oauth_requests WHERE tenant_id = app_tenant_id() AND kind = $1 AND request_id = $2`, kind, requestID)
 	return translate(err, "oauth record")
 }
-
-const deviceColumns = `user_code, device_signature, tenant_id::text, client_id, scopes, subject, status, last_polled_at, expires_at, created_at`
 
 func nonNil(s []string) []string {
 	if s == nil {

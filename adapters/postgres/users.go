@@ -42,7 +42,7 @@ func (UserStore) CreateUser(ctx context.Context, u account.User) error {
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
 		u.TenantID, u.ID, u.Email, u.PasswordHash, u.DisplayName, u.Phone, u.PhoneVerified, u.EmailVerified, u.AvatarURL, u.Locale,
-		u.Timezone, u.CountryCode, u.PreferredLanguage, u.Status, u.SuspensionReason, u.Roles, u.MFAEnabled, u.NotificationPreferences,
+		u.Timezone, u.CountryCode, u.PreferredLanguage, u.Status, u.SuspensionReason, nonNil(u.Roles), u.MFAEnabled, u.NotificationPreferences,
 		u.TermsAcceptedAt, u.LastLoginAt, u.CreatedAt, u.UpdatedAt, u.Version)
 	return translate(err, "user")
 }
@@ -88,7 +88,7 @@ func (UserStore) SaveUser(ctx context.Context, u account.User) error {
 		roles=$15, mfa_enabled=$16, notification_preferences=$17, last_login_at=$18, updated_at=$19, version=$20
 		WHERE tenant_id=$1 AND id=$2`,
 		u.TenantID, u.ID, u.PasswordHash, u.DisplayName, u.Phone, u.PhoneVerified, u.EmailVerified, u.AvatarURL, u.Locale, u.Timezone,
-		u.CountryCode, u.PreferredLanguage, u.Status, u.SuspensionReason, u.Roles, u.MFAEnabled, u.NotificationPreferences,
+		u.CountryCode, u.PreferredLanguage, u.Status, u.SuspensionReason, nonNil(u.Roles), u.MFAEnabled, u.NotificationPreferences,
 		u.LastLoginAt, u.UpdatedAt, u.Version)
 	return translate(err, "user")
 }
