@@ -45,7 +45,7 @@ type NewTenant struct {
 func (s *Service) Create(ctx context.Context, in NewTenant) (Tenant, error) {
 	var v ports.Validation
 	validateName(&v, "name", in.Name)
-	v.Check(slugPattern.MatchString(in.Slug), "slug", "must be 1-63 lower-case letters, digits or '-', not starting or ending with '-'")
+	v.Check(ValidSlug(in.Slug), "slug", "must be 1-63 lower-case letters, digits or '-', not starting or ending with '-'")
 	validateBranding(&v, in.Branding)
 	validateFeatures(&v, in.Features)
 	validateAdapters(&v, in.Adapters, s.catalog)

@@ -66,11 +66,25 @@ const (
 	maxFeatureKeyLength = 64
 )
 
+// The patterns of a slug and of a colour. The HTTP schemas mirror them (pattern); a test in app
+// checks every schema against ValidSlug and ValidColor.
+const (
+	SlugPattern  = `^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`
+	ColorPattern = `^#[0-9a-fA-F]{6}$`
+)
+
 var (
-	slugPattern    = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
-	colorPattern   = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+	slugPattern    = regexp.MustCompile(SlugPattern)
+	colorPattern   = regexp.MustCompile(ColorPattern)
 	featurePattern = regexp.MustCompile(`^[a-z][a-z0-9_.-]*$`)
 )
+
+// ValidSlug reports whether s can be a client's slug: 1-63 lower-case letters, digits or '-',
+// not starting or ending with '-'.
+func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
+
+// ValidColor reports whether s is a colour like #1a2b3c.
+func ValidColor(s string) bool { return colorPattern.MatchString(s) }
 
 // AdapterCatalog tells which adapters exist for each port a tenant can choose ("payments" →
 // "sandbox", "stripe"). The tenant registry implements it.
@@ -87,8 +101,8 @@ func validateName(v *ports.Validation, field, name string) {
 
 func validateBranding(v *ports.Validation, b Branding) {
 	v.Check(utf8.RuneCountInString(b.DisplayName) <= MaxNameLength, "branding.display_name", "must be at most 100 characters")
-	v.Check(b.PrimaryColor == "" || colorPattern.MatchString(b.PrimaryColor), "branding.primary_color", "must be a colour like #1a2b3c")
-	v.Check(b.SecondaryColor == "" || colorPattern.MatchString(b.SecondaryColor), "branding.secondary_color", "must be a colour like #1a2b3c")
+	v.Check(b.PrimaryColor == "" || ValidColor(b.PrimaryColor), "branding.primary_color", "must be a colour like #1a2b3c")
+	v.Check(b.SecondaryColor == "" || ValidColor(b.SecondaryColor), "branding.secondary_color", "must be a colour like #1a2b3c")
 	v.Check(b.LogoURL == "" || validHTTPSURL(b.LogoURL), "branding.logo_url", "must be an https URL of at most 2048 characters")
 }
 
