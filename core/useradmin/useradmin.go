@@ -129,7 +129,7 @@ type AdminChange struct {
 }
 
 // UpdateUser changes a user's status or roles. Granting or removing superadmin needs superadmin;
-// suspending through it needs a reason like Suspend.
+// suspending needs a reason, kept in the audit log; suspending ends every session at once.
 func (s *Service) UpdateUser(ctx context.Context, tenantID, userID string, ch AdminChange, by audit.Actor) (account.User, error) {
 	if !ports.IsID(userID) {
 		return account.User{}, ports.NotFound("user")
@@ -197,20 +197,4 @@ func (s *Service) UpdateUser(ctx context.Context, tenantID, userID string, ch Ad
 		return s.record(ctx, tenantID, by, action, userID, strings.TrimSpace(ch.Reason), details)
 	})
 	return u, err
-}
-
-// Suspend suspends a user: they cannot sign in and every session ends at once. The reason is
-// required and kept in the audit log.
-func (s *Service) Suspend(ctx context.Context, tenantID, userID, reason string, by audit.Actor) (account.User, error) {
-	if strings.TrimSpace(reason) == "" {
-		return account.User{}, ports.Invalid("reason", "is required")
-	}
-	st := account.UserSuspended
-	return s.UpdateUser(ctx, tenantID, userID, AdminChange{Status: &st, Reason: reason}, by)
-}
-
-// Reinstate lifts a suspension.
-func (s *Service) Reinstate(ctx context.Context, tenantID, userID, reason string, by audit.Actor) (account.User, error) {
-	st := account.UserActive
-	return s.UpdateUser(ctx, tenantID, userID, AdminChange{Status: &st, Reason: reason}, by)
 }
