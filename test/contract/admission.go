@@ -66,7 +66,7 @@ func Admission(t *testing.T, fresh func(t *testing.T) (AdmissionStore, ports.Rev
 		require.NoError(t, err)
 		require.False(t, ans.Revoked)
 	})
-	t.Run("generations advance per tenant", func(t *testing.T) {
+	t.Run("cross-tenant: generations advance per tenant", func(t *testing.T) {
 		a, _ := fresh(t)
 		ctx := context.Background()
 		gen := func(tenantID string) int64 {

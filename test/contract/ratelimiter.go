@@ -11,7 +11,7 @@ import (
 )
 
 // RateLimiter checks a ports.RateLimiter: a burst is allowed, the next event is refused with a
-// retry time, keys are independent, and a zero limit never refuses.
+// retry time, keys (which carry the tenant) are independent, and a zero limit never refuses.
 func RateLimiter(t *testing.T, fresh func(t *testing.T) ports.RateLimiter) {
 	t.Run("burst then refuse", func(t *testing.T) {
 		l, ctx := fresh(t), context.Background()
@@ -28,18 +28,21 @@ func RateLimiter(t *testing.T, fresh func(t *testing.T) ports.RateLimiter) {
 		require.Positive(t, d.RetryAfter)
 		require.LessOrEqual(t, d.RetryAfter, 20*time.Second+time.Second)
 	})
-	t.Run("keys are independent", func(t *testing.T) {
+	t.Run("cross-tenant: keys are independent", func(t *testing.T) {
+		// Callers put the tenant in the key, as the request path does: one tenant spending its
+		// budget never spends another's.
 		l, ctx := fresh(t), context.Background()
 		lim := ports.Limit{Rate: 1, Burst: 1, Period: time.Minute}
-		d, err := l.Allow(ctx, "a", lim)
+		a, b := "addr:{"+ports.NewID()+"}:login", "addr:{"+ports.NewID()+"}:login"
+		d, err := l.Allow(ctx, a, lim)
 		require.NoError(t, err)
 		require.True(t, d.Allowed)
-		d, err = l.Allow(ctx, "b", lim)
+		d, err = l.Allow(ctx, a, lim)
 		require.NoError(t, err)
-		require.True(t, d.Allowed)
-		d, err = l.Allow(ctx, "a", lim)
+		require.False(t, d.Allowed, "A's budget is spent")
+		d, err = l.Allow(ctx, b, lim)
 		require.NoError(t, err)
-		require.False(t, d.Allowed)
+		require.True(t, d.Allowed, "B's is whole")
 	})
 	t.Run("zero limit allows", func(t *testing.T) {
 		l := fresh(t)

@@ -16,24 +16,40 @@ import (
 // two instances over one store.
 func Revocations(t *testing.T, fresh func(t *testing.T) (ports.Revocations, ports.Revocations)) {
 	ctx := context.Background()
-	one, two := fresh(t)
-	a, b := ports.NewID(), ports.NewID()
-	require.NoError(t, one.Revoke(ctx, nil, time.Minute))
-	require.NoError(t, one.Revoke(ctx, []string{a}, time.Minute))
-	for _, r := range []ports.Revocations{one, two} {
-		revoked, err := r.Revoked(ctx, a)
+	revoked := func(t *testing.T, r ports.Revocations, id string) bool {
+		got, err := r.Revoked(ctx, id)
 		require.NoError(t, err)
-		require.True(t, revoked)
-		revoked, err = r.Revoked(ctx, b)
-		require.NoError(t, err)
-		require.False(t, revoked)
+		return got
 	}
-	short := ports.NewID()
-	require.NoError(t, two.Revoke(ctx, []string{short}, 50*time.Millisecond))
-	require.Eventually(t, func() bool {
-		revoked, err := one.Revoked(ctx, short)
-		return err == nil && !revoked
-	}, 10*time.Second, 20*time.Millisecond, "the revocation lapses with its time to live")
+	t.Run("seen by every instance", func(t *testing.T) {
+		one, two := fresh(t)
+		a := ports.NewID()
+		require.NoError(t, one.Revoke(ctx, nil, time.Minute), "revoking nothing is allowed")
+		require.NoError(t, one.Revoke(ctx, []string{a}, time.Minute))
+		require.True(t, revoked(t, one, a))
+		require.True(t, revoked(t, two, a))
+	})
+	t.Run("cross-tenant: a revocation ends only its sessions", func(t *testing.T) {
+		// Session ids are unique across tenants, so a revocation list keyed by them cannot reach
+		// another tenant's sessions; this checks it reaches no other session at all.
+		one, two := fresh(t)
+		a, b, c := ports.NewID(), ports.NewID(), ports.NewID()
+		require.NoError(t, one.Revoke(ctx, []string{a, b}, time.Minute))
+		for _, r := range []ports.Revocations{one, two} {
+			require.True(t, revoked(t, r, a))
+			require.True(t, revoked(t, r, b))
+			require.False(t, revoked(t, r, c))
+		}
+	})
+	t.Run("lapses with its time to live", func(t *testing.T) {
+		one, two := fresh(t)
+		short := ports.NewID()
+		require.NoError(t, two.Revoke(ctx, []string{short}, 50*time.Millisecond))
+		require.Eventually(t, func() bool {
+			got, err := one.Revoked(ctx, short)
+			return err == nil && !got
+		}, 10*time.Second, 20*time.Millisecond, "the revocation lapses with its time to live")
+	})
 }
 
 // PasswordHasher checks a ports.PasswordHasher: the hash keeps no trace of the password, is
