@@ -14,6 +14,7 @@ import (
 
 	"github.com/stvos/stvos/adapters/argon2"
 	blobfs "github.com/stvos/stvos/adapters/blob/fs"
+	"github.com/stvos/stvos/adapters/csv"
 	"github.com/stvos/stvos/adapters/jwt"
 	"github.com/stvos/stvos/adapters/postgres"
 	"github.com/stvos/stvos/adapters/redis"
@@ -29,6 +30,8 @@ import (
 	"github.com/stvos/stvos/core/audit"
 	corepartner "github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/tenant"
+	"github.com/stvos/stvos/core/throttle"
+	"github.com/stvos/stvos/core/voucher"
 	"github.com/stvos/stvos/policies"
 	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/tenants"
@@ -48,6 +51,9 @@ var Core = fx.Module("core",
 		tenants.NewResolver,
 		newKeyUses,
 		newThrottle,
+		func(u ports.UnitOfWork, st voucher.Store, p voucher.Partners, a audit.Store, t *throttle.Throttle, c ports.Clock) *voucher.Service {
+			return voucher.NewService(voucher.Deps{UnitOfWork: u, Store: st, Partners: p, Audit: a, Throttle: t, Clock: c})
+		},
 	),
 	Identity,
 )
@@ -71,6 +77,7 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 		telemetry.Module,
 		fx.Provide(func(t telemetry.Tracing) trace.TracerProvider { return t.Provider }),
 		postgres.Module, redis.Module, argon2.Module, jwt.Module, blobfs.Module, river.Module,
+		fx.Provide(fx.Annotate(func() csv.Exports { return csv.Exports{} }, fx.As(new(ports.Exports)))),
 		fx.Provide(fx.Annotate(newMaintenance, fx.As(new(river.Maintenance)))),
 		Core,
 		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),

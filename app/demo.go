@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"go.uber.org/fx"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/useradmin"
+	"github.com/stvos/stvos/core/voucher"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -99,6 +101,7 @@ type demo struct {
 	AdminPassword    string `json:"admin_password"`
 	OAuthClientID    string `json:"oauth_client_id"`
 	OAuthRedirectURI string `json:"oauth_redirect_uri"`
+	VoucherCode      string `json:"voucher_code"`
 }
 
 // demoServices are the use cases the seed goes through, so demo data obeys every rule real data does.
@@ -110,6 +113,29 @@ type demoServices struct {
 	Accounts  *account.Service
 	Users     *useradmin.Service
 	Grants    *grant.Service
+	Vouchers  *voucher.Service
+}
+
+// seedVouchers gives the demo gym 40 codes, half of them expiring in 90 days, and signs five
+// members up with codes as the app would; it returns a code still free.
+func seedVouchers(ctx context.Context, svc demoServices, tenantID string, owner partner.Staff) (string, error) {
+	by := voucher.Staff{TenantID: tenantID, PartnerID: owner.PartnerID, Actor: audit.Actor{Kind: session.KindPartnerStaff, ID: owner.ID}}
+	open, err := svc.Vouchers.Generate(ctx, by, voucher.Generation{Quantity: 20, Prefix: "DEMOGYM"})
+	if err != nil {
+		return "", err
+	}
+	in90 := time.Now().Add(90 * 24 * time.Hour)
+	if _, err := svc.Vouchers.Generate(ctx, by, voucher.Generation{Quantity: 20, Prefix: "SPRING", ExpiresAt: &in90}); err != nil {
+		return "", err
+	}
+	for i, name := range []string{"Alex Rivera", "Sam Okafor", "Priya Shah", "Jonas Berg", "Mei Tanaka"} {
+		email := strings.ToLower(strings.Fields(name)[0]) + "@demo-gym.local"
+		if _, _, err := svc.Accounts.Register(ctx, tenantID, account.Registration{Email: email, Password: "demo-member-pass", Name: name,
+			VoucherCode: open[i].Code}, session.Client{Device: "stvos dev seed"}, svc.Vouchers); err != nil {
+			return "", err
+		}
+	}
+	return open[len(open)-1].Code, nil
 }
 
 // seedDemo creates the demo client the first time and reads its credentials back afterwards.
@@ -148,7 +174,11 @@ func seedDemo(ctx context.Context, dir string, svc demoServices) (demo, error) {
 		return d, err
 	}
 	d.PartnerID = p.ID
-	if _, err := svc.Partners.CreateStaff(ctx, p.ID, partner.NewStaff{Email: d.StaffEmail, Password: d.StaffPassword, Name: "Gym Owner", Role: partner.RoleOwner}); err != nil {
+	owner, err := svc.Partners.CreateStaff(ctx, p.ID, partner.NewStaff{Email: d.StaffEmail, Password: d.StaffPassword, Name: "Gym Owner", Role: partner.RoleOwner})
+	if err != nil {
+		return d, err
+	}
+	if d.VoucherCode, err = seedVouchers(ctx, svc, t.ID, owner); err != nil {
 		return d, err
 	}
 	seeder := audit.Actor{Kind: "system", ID: "stvos-dev"}
@@ -185,6 +215,7 @@ func welcome(base, how string, d demo) string {
 	fmt.Fprintf(&b, "  client API key  %s\n", d.APIKey)
 	fmt.Fprintf(&b, "  partner         Demo Gym (%s)\n", d.PartnerID)
 	fmt.Fprintf(&b, "  partner staff   %s / %s (owner; POST %s/partner-auth/login)\n", d.StaffEmail, d.StaffPassword, base)
+	fmt.Fprintf(&b, "  voucher code    %s (free; POST %s/auth/voucher/validate, then /auth/register with voucherCode)\n", d.VoucherCode, base)
 	fmt.Fprintf(&b, "  member          %s / %s (POST %s/auth/login with the API key)\n", d.MemberEmail, d.MemberPassword, base)
 	fmt.Fprintf(&b, "  client admin    %s / %s (same sign-in; /admin/* on the subscriber surface)\n", d.AdminEmail, d.AdminPassword)
 	fmt.Fprintf(&b, "  OAuth app       client_id %s, redirect %s (PKCE S256; device flow at %s/oauth/device/code)\n",

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/fx"
 
+	"github.com/stvos/stvos/adapters/csv"
 	"github.com/stvos/stvos/app/enterprise"
 	"github.com/stvos/stvos/app/mobile"
 	"github.com/stvos/stvos/app/partner"
@@ -31,7 +32,7 @@ func surfaces(t *testing.T) []*surface.Surface {
 	mux := http.NewServeMux()
 	deps := surface.Deps{Version: Version, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	return []*surface.Surface{
-		mobile.New(mux, deps, nil, nil, nil), partner.New(mux, deps, nil), subscriber.New(mux, deps, subscriber.Services{}),
+		mobile.New(mux, deps, mobile.Services{}), partner.New(mux, deps, partner.Services{Exports: csv.Exports{}}), subscriber.New(mux, deps, subscriber.Services{}),
 		enterprise.New(mux, deps), platform.New(mux, deps, platform.Services{}),
 	}
 }

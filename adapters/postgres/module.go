@@ -19,6 +19,7 @@ import (
 	"github.com/stvos/stvos/core/staff"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/useradmin"
+	"github.com/stvos/stvos/core/voucher"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -47,6 +48,7 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() UserStore { return UserStore{} }, fx.As(new(account.Store)), fx.As(new(useradmin.Store))),
 		fx.Annotate(func() OperatorStore { return OperatorStore{} }, fx.As(new(operator.Store))),
 		fx.Annotate(func() SessionStore { return SessionStore{} }, fx.As(new(session.Store))),
+		fx.Annotate(func() VoucherStore { return VoucherStore{} }, fx.As(new(voucher.Store)), fx.As(new(voucher.Partners))),
 		fx.Annotate(NewSigningKeyStore, fx.As(new(ports.SigningKeyStore))),
 		NewOAuthSecrets,
 	),

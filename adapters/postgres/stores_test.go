@@ -1,9 +1,16 @@
 package postgres_test
 
 import (
+	"context"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/stvos/stvos/adapters/postgres"
+	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/test/contract"
 )
 
@@ -46,4 +53,26 @@ func TestDeviceCodeStoreContract(t *testing.T) {
 func TestPartnerStoreContract(t *testing.T) {
 	t.Parallel()
 	contract.Partners(t, setup(t).tenants(), postgres.PartnerStore{})
+}
+
+func TestVoucherStoreContract(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	env := contract.VoucherEnv{Tenants: b.tenants(),
+		NewPartner: func(t *testing.T, tenantID string) string {
+			p := partner.Partner{ID: ports.NewID(), TenantID: tenantID, Name: "Gym", Status: partner.StatusActive, CreatedAt: time.Now()}
+			require.NoError(t, b.uow.Do(context.Background(), ports.TenantScope(tenantID), func(ctx context.Context) error {
+				return postgres.PartnerStore{}.Create(ctx, p)
+			}))
+			return p.ID
+		},
+		NewUser: func(t *testing.T, tenantID string) string {
+			u := account.New(tenantID, ports.NewID()+"@member.test", "h", "Member", []string{"subscriber"}, time.Now())
+			require.NoError(t, b.uow.Do(context.Background(), ports.TenantScope(tenantID), func(ctx context.Context) error {
+				return postgres.UserStore{}.CreateUser(ctx, u)
+			}))
+			return u.ID
+		},
+	}
+	contract.Vouchers(t, env, postgres.VoucherStore{})
 }

@@ -86,7 +86,10 @@ func registerAuth(s *surface.Surface, accounts *account.Service, sessions *sessi
 	}
 	huma.Register(s.API, huma.Operation{
 		OperationID: "register", Method: http.MethodPost, Path: "/auth/register", Tags: []string{"auth"},
-		Summary: "Register a member", Description: "Creates the account in the API key's client and signs it in.",
+		Summary: "Register a member",
+		Description: "Creates the account in the API key's client and signs it in. With a voucherCode the member joins the partner " +
+			"that gave out the code, in the same transaction: the code is spent once whatever the concurrency, and a code that " +
+			"cannot be used (unknown, redeemed, revoked, expired) refuses the whole registration with 422 INVALID_VOUCHER.",
 		DefaultStatus: http.StatusCreated, Metadata: key("auth:register:call", true),
 		Errors: []int{http.StatusConflict, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *RegisterInput) (*SessionOutput, error) {

@@ -14,6 +14,7 @@ import (
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
+	"github.com/stvos/stvos/core/voucher"
 )
 
 // Spec is the app surface.
@@ -25,11 +26,21 @@ var Spec = surface.Spec{
 	Style: surface.Enveloped,
 }
 
+// Services are the use cases the surface calls.
+type Services struct {
+	fx.In
+	Tenants  *tenant.Service
+	Accounts *account.Service
+	Sessions *session.Service
+	Vouchers *voucher.Service
+}
+
 // New builds the surface and registers its routes.
-func New(mux *http.ServeMux, deps surface.Deps, tenants *tenant.Service, accounts *account.Service, sessions *session.Service) *surface.Surface {
+func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	s := surface.New(mux, Spec, deps)
-	registerStrings(s, tenants)
-	registerAuth(s, accounts, sessions, nil) // vouchers plug their enrollment in here
+	registerStrings(s, svc.Tenants)
+	registerAuth(s, svc.Accounts, svc.Sessions, svc.Vouchers)
+	registerVouchers(s, svc.Vouchers)
 	return s
 }
 

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/staff"
+	"github.com/stvos/stvos/core/voucher"
+	"github.com/stvos/stvos/ports"
 )
 
 // Spec is the partner portal surface.
@@ -21,10 +23,19 @@ var Spec = surface.Spec{
 	Style: surface.Enveloped,
 }
 
+// Services are the use cases and ports the surface calls.
+type Services struct {
+	fx.In
+	Staff    *staff.Service
+	Vouchers *voucher.Service
+	Exports  ports.Exports
+}
+
 // New builds the surface and registers its routes.
-func New(mux *http.ServeMux, deps surface.Deps, signIn *staff.Service) *surface.Surface {
+func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	s := surface.New(mux, Spec, deps)
-	registerAuth(s, signIn)
+	registerAuth(s, svc.Staff)
+	registerVouchers(s, svc.Vouchers, svc.Exports, deps.Clock)
 	return s
 }
 

@@ -59,3 +59,31 @@ func IfMatchVersion(h string) (int, error) {
 
 // ETag renders a version as an ETag.
 func ETag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+
+// PageInput is the page/limit pagination of the enveloped surfaces.
+type PageInput struct {
+	Page  int `query:"page" minimum:"1" maximum:"100000" default:"1" doc:"Page number, from 1."`
+	Limit int `query:"limit" minimum:"1" maximum:"100" default:"20" doc:"Results per page, 1 to 100."`
+}
+
+// Pages returns the page and limit with their defaults.
+func (p PageInput) Pages() (page, limit int) {
+	page, limit = max(p.Page, 1), p.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	return page, limit
+}
+
+// Pagination describes one page of a page/limit list.
+type Pagination struct {
+	Page       int `json:"page"`
+	Limit      int `json:"limit"`
+	Total      int `json:"total" doc:"Items matching, on every page."`
+	TotalPages int `json:"totalPages"`
+}
+
+// NewPagination describes the page of a list of total items.
+func NewPagination(page, limit, total int) Pagination {
+	return Pagination{Page: page, Limit: limit, Total: total, TotalPages: (total + limit - 1) / limit}
+}
