@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -26,13 +27,29 @@ type Params struct {
 // OWASP suggests for interactive sign-in.
 var DefaultParams = Params{Memory: 64 * 1024, Time: 2, Threads: 2}
 
-// Hasher implements ports.PasswordHasher.
-type Hasher struct{ p Params }
+// Hasher implements ports.PasswordHasher. At most as many hashes run at once as the process has
+// CPUs: each takes Params.Memory, so 64 sign-ups arriving together would otherwise hold 4 GiB,
+// and more at once would not finish sooner (the work is CPU-bound); the rest wait their turn.
+type Hasher struct {
+	p     Params
+	slots chan struct{}
+}
 
 var _ ports.PasswordHasher = Hasher{}
 
 // New returns a hasher with the given parameters.
-func New(p Params) Hasher { return Hasher{p: p} }
+func New(p Params) Hasher {
+	return Hasher{p: p, slots: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}
+}
+
+// idKey computes an argon2id key in one of the hasher's slots.
+func (h Hasher) idKey(password string, salt []byte, p Params, n uint32) []byte {
+	if h.slots != nil {
+		h.slots <- struct{}{}
+		defer func() { <-h.slots }()
+	}
+	return argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, n)
+}
 
 // Hash returns the PHC-encoded argon2id hash of the password with a fresh salt.
 func (h Hasher) Hash(password string) (string, error) {
@@ -40,7 +57,7 @@ func (h Hasher) Hash(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, h.p.Time, h.p.Memory, h.p.Threads, 32)
+	key := h.idKey(password, salt, h.p, 32)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, h.p.Memory, h.p.Time, h.p.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
@@ -72,6 +89,6 @@ func (h Hasher) Verify(password, encoded string) (bool, error) {
 	if err != nil || len(want) == 0 {
 		return false, ErrMalformedHash
 	}
-	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	got := h.idKey(password, salt, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
