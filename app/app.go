@@ -28,6 +28,7 @@ import (
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/app/telemetry"
 	"github.com/stvos/stvos/core/audit"
+	"github.com/stvos/stvos/core/catalog"
 	corepartner "github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/throttle"
@@ -47,6 +48,7 @@ var Core = fx.Module("core",
 		fx.Annotate(tenants.DefaultCatalog, fx.As(new(tenant.AdapterCatalog))),
 		tenant.NewService,
 		corepartner.NewService,
+		catalog.NewService,
 		audit.NewService,
 		tenants.NewResolver,
 		newKeyUses,

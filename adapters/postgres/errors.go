@@ -18,6 +18,8 @@ var conflictCodes = map[string]*ports.Error{
 	"users_email":             ports.Conflict("EMAIL_TAKEN", "An account with this email already exists."),
 	"oauth_device_codes_pkey": ports.Conflict("USER_CODE_TAKEN", "The user code is in use; ask for another."),
 	"directory_pkey":          ports.Conflict("ALREADY_REGISTERED", "The identifier is already registered."),
+	"categories_name":         ports.Conflict("CATEGORY_EXISTS", "A category of this client already has that name."),
+	"partner_members_pkey":    ports.Conflict("ALREADY_MEMBER", "The user is already a member of a partner."),
 }
 
 // translate turns a pgx error into the port's error kinds, once, at the edge of the adapter.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/audit"
+	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/device"
 	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/core/operator"
@@ -48,6 +49,7 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() UserStore { return UserStore{} }, fx.As(new(account.Store)), fx.As(new(useradmin.Store))),
 		fx.Annotate(func() OperatorStore { return OperatorStore{} }, fx.As(new(operator.Store))),
 		fx.Annotate(func() SessionStore { return SessionStore{} }, fx.As(new(session.Store))),
+		fx.Annotate(func() CatalogStore { return CatalogStore{} }, fx.As(new(catalog.Store))),
 		fx.Annotate(func() VoucherStore { return VoucherStore{} }, fx.As(new(voucher.Store)), fx.As(new(voucher.Partners))),
 		fx.Annotate(NewSigningKeyStore, fx.As(new(ports.SigningKeyStore))),
 		NewOAuthSecrets,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/voucher"
@@ -33,6 +34,7 @@ type Services struct {
 	Accounts *account.Service
 	Sessions *session.Service
 	Vouchers *voucher.Service
+	Catalog  *catalog.Service
 }
 
 // New builds the surface and registers its routes.
@@ -41,6 +43,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerStrings(s, svc.Tenants)
 	registerAuth(s, svc.Accounts, svc.Sessions, svc.Vouchers)
 	registerVouchers(s, svc.Vouchers)
+	registerCatalog(s, svc.Catalog)
 	return s
 }
 

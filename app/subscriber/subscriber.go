@@ -11,6 +11,7 @@ import (
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/audit"
+	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/useradmin"
 	"github.com/stvos/stvos/ports"
@@ -32,6 +33,7 @@ type Services struct {
 	Sessions *session.Service
 	Users    *useradmin.Service
 	Audit    *audit.Service
+	Catalog  *catalog.Service
 	Signer   ports.TokenSigner
 }
 
@@ -42,6 +44,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerAvatar(s, svc.Accounts)
 	registerAdminUsers(s, svc.Users)
 	registerAuditLog(s, svc.Audit)
+	registerCatalog(s, svc.Catalog)
 	registerJWKS(s, svc.Signer)
 	return s
 }

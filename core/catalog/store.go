@@ -1,0 +1,20 @@
+package catalog
+
+import "context"
+
+// Store keeps the catalog, in the tenant's unit of work. Missing rows are ports.ErrNotFound.
+type Store interface {
+	CreateCategory(ctx context.Context, c Category) error
+	// Categories lists the tenant's categories by name, with their class counts (published
+	// classes only when publishedOnly).
+	Categories(ctx context.Context, publishedOnly bool) ([]Category, error)
+	CreateClass(ctx context.Context, c Class) error
+	// Class loads a class that is not deleted, for update when forUpdate.
+	Class(ctx context.Context, id string, forUpdate bool) (Class, error)
+	SaveClass(ctx context.Context, c Class) error
+	// DeleteClass marks a class deleted.
+	DeleteClass(ctx context.Context, id string) error
+	// Classes returns a page of the classes that are not deleted matching the filter, and how
+	// many match.
+	Classes(ctx context.Context, f ClassFilter, offset, limit int) ([]Class, int, error)
+}
