@@ -30,6 +30,7 @@ import (
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/catalog"
 	corepartner "github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/throttle"
 	"github.com/stvos/stvos/core/voucher"
@@ -53,6 +54,10 @@ var Core = fx.Module("core",
 		tenants.NewResolver,
 		newKeyUses,
 		newThrottle,
+		func(cfg Config, u ports.UnitOfWork, st playback.Store, sl ports.StreamSlots, c ports.Clock) *playback.Service {
+			return playback.NewService(playback.Deps{UnitOfWork: u, Store: st, Slots: sl, Clock: c, SlotTTL: cfg.StreamTTL,
+				MaxStreams: func(string) int { return cfg.MaxStreams }})
+		},
 		func(u ports.UnitOfWork, st voucher.Store, p voucher.Partners, a audit.Store, t *throttle.Throttle, c ports.Clock) *voucher.Service {
 			return voucher.NewService(voucher.Deps{UnitOfWork: u, Store: st, Partners: p, Audit: a, Throttle: t, Clock: c})
 		},

@@ -34,7 +34,11 @@ type Config struct {
 	TrustProxy      bool
 	ShutdownTimeout time.Duration
 	KeyUseInterval  time.Duration
-	Limits          tenants.Limits
+	// MaxStreams is how many streams an account may watch at once (until plans set it).
+	MaxStreams int
+	// StreamTTL is how long a stream slot lives without a heartbeat.
+	StreamTTL time.Duration
+	Limits    tenants.Limits
 	// Failures bounds failed sign-ins and code entries (core/throttle).
 	Failures throttle.Policy
 }
@@ -59,6 +63,8 @@ var Settings = []Setting{
 	{"STVOS_TRUST_PROXY", "trust-proxy", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)"},
 	{"STVOS_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish on shutdown"},
 	{"STVOS_KEY_USE_INTERVAL", "key-use-interval", "1m", "how often the last use of API keys is written (requests never write it themselves)"},
+	{"STVOS_MAX_STREAMS", "max-streams", "3", "streams an account may watch at once, on any servers (until subscription plans set it)"},
+	{"STVOS_STREAM_TTL", "stream-ttl", "90s", "how long a stream keeps its slot without a heartbeat (players report every third of it)"},
 	{"STVOS_RATE_PER_ADDRESS", "rate-per-address", "1200", "requests per minute per source address"},
 	{"STVOS_RATE_REGISTER", "rate-register", "120", "registrations per hour per source address, in bursts of up to a third of it (at least 30: a class signing up at once fits)"},
 	{"STVOS_FAILURES_PER_ACCOUNT", "failures-per-account", "5/15m", "failed sign-ins allowed per account and source address in a period, then 429 with Retry-After"},
@@ -108,6 +114,12 @@ func ParseConfig(get func(env string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("STVOS_SHUTDOWN_TIMEOUT: %w", err))
 	}
 	c.ShutdownTimeout = d
+	if c.MaxStreams, err = strconv.Atoi(get("STVOS_MAX_STREAMS")); err != nil || c.MaxStreams < 1 || c.MaxStreams > 100 {
+		errs = append(errs, errors.New("STVOS_MAX_STREAMS: want a number from 1 to 100"))
+	}
+	if c.StreamTTL, err = time.ParseDuration(get("STVOS_STREAM_TTL")); err != nil || c.StreamTTL < 3*time.Second || c.StreamTTL > time.Hour {
+		errs = append(errs, errors.New("STVOS_STREAM_TTL: want a duration from 3s to 1h, such as 90s"))
+	}
 	if c.KeyUseInterval, err = time.ParseDuration(get("STVOS_KEY_USE_INTERVAL")); err != nil || c.KeyUseInterval <= 0 {
 		errs = append(errs, errors.New("STVOS_KEY_USE_INTERVAL: want a positive duration such as 1m"))
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/stvos/stvos/core/device"
 	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/core/operator"
+	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/staff"
 	"github.com/stvos/stvos/core/throttle"
@@ -28,8 +29,10 @@ var Identity = fx.Module("identity",
 		func(u ports.UnitOfWork, st account.Store, p *credential.Passwords, s *session.Service, b ports.BlobStore, c ports.Clock) *account.Service {
 			return account.NewService(account.Deps{UnitOfWork: u, Store: st, Passwords: p, Sessions: s, Blobs: b, Clock: c})
 		},
-		func(u ports.UnitOfWork, st useradmin.Store, p *credential.Passwords, s *session.Service, a audit.Store, c ports.Clock) *useradmin.Service {
-			return useradmin.NewService(useradmin.Deps{UnitOfWork: u, Store: st, Passwords: p, Sessions: s, Audit: a, Clock: c})
+		func(u ports.UnitOfWork, st useradmin.Store, p *credential.Passwords, s *session.Service, a audit.Store, c ports.Clock,
+			pb *playback.Service) *useradmin.Service {
+			return useradmin.NewService(useradmin.Deps{UnitOfWork: u, Store: st, Passwords: p, Sessions: s, Audit: a, Clock: c,
+				OnSuspend: []useradmin.SuspendHook{pb}})
 		},
 		func(u ports.UnitOfWork, st operator.Store, p *credential.Passwords, s *session.Service, c ports.Clock) *operator.Service {
 			return operator.NewService(operator.Deps{UnitOfWork: u, Store: st, Passwords: p, Sessions: s, Clock: c})

@@ -16,6 +16,7 @@ import (
 	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/staff"
 	"github.com/stvos/stvos/core/tenant"
@@ -50,6 +51,7 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() OperatorStore { return OperatorStore{} }, fx.As(new(operator.Store))),
 		fx.Annotate(func() SessionStore { return SessionStore{} }, fx.As(new(session.Store))),
 		fx.Annotate(func() CatalogStore { return CatalogStore{} }, fx.As(new(catalog.Store))),
+		fx.Annotate(func() PlaybackStore { return PlaybackStore{} }, fx.As(new(playback.Store))),
 		fx.Annotate(func() VoucherStore { return VoucherStore{} }, fx.As(new(voucher.Store)), fx.As(new(voucher.Partners))),
 		fx.Annotate(NewSigningKeyStore, fx.As(new(ports.SigningKeyStore))),
 		NewOAuthSecrets,

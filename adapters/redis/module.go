@@ -19,8 +19,8 @@ type Config struct {
 	Prefix string
 }
 
-// Module provides the client, the checker (rate limits, admission, change announcements) and the
-// revocation list.
+// Module provides the client, the checker (rate limits, admission, change announcements), the
+// revocation list and the stream slots.
 var Module = fx.Module("redis",
 	fx.Provide(
 		newClient,
@@ -31,6 +31,7 @@ var Module = fx.Module("redis",
 		func(c *Checker) ports.Failures { return c },
 		fx.Annotate(func(c *goredis.Client, cfg Config) *Revocations { return NewRevocations(c, cfg.Prefix) },
 			fx.As(new(ports.Revocations))),
+		fx.Annotate(func(c *goredis.Client, cfg Config) *Slots { return NewSlots(c, cfg.Prefix) }, fx.As(new(ports.StreamSlots))),
 	),
 )
 

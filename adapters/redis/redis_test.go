@@ -83,3 +83,15 @@ func TestRevocationsContract(t *testing.T) {
 		return redis.NewRevocations(one, prefix), redis.NewRevocations(two, prefix)
 	})
 }
+
+func TestStreamSlotsContract(t *testing.T) {
+	contract.StreamSlots(t, func(t *testing.T) (ports.StreamSlots, ports.StreamSlots) {
+		url, prefix := harness.Redis(t)
+		one, err := redis.Connect(context.Background(), url)
+		require.NoError(t, err)
+		two, err := redis.Connect(context.Background(), url)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = one.Close(); _ = two.Close() })
+		return redis.NewSlots(one, prefix), redis.NewSlots(two, prefix)
+	})
+}

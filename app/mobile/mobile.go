@@ -13,6 +13,7 @@ import (
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/catalog"
+	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/voucher"
@@ -35,6 +36,7 @@ type Services struct {
 	Sessions *session.Service
 	Vouchers *voucher.Service
 	Catalog  *catalog.Service
+	Playback *playback.Service
 }
 
 // New builds the surface and registers its routes.
@@ -44,6 +46,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerAuth(s, svc.Accounts, svc.Sessions, svc.Vouchers)
 	registerVouchers(s, svc.Vouchers)
 	registerCatalog(s, svc.Catalog)
+	registerPlayback(s, svc.Playback)
 	return s
 }
 
