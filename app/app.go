@@ -27,9 +27,12 @@ import (
 	"github.com/stvos/stvos/app/subscriber"
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/app/telemetry"
+	"github.com/stvos/stvos/core/analytics"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/catalog"
+	"github.com/stvos/stvos/core/member"
 	corepartner "github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/partnerbilling"
 	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/throttle"
@@ -50,6 +53,9 @@ var Core = fx.Module("core",
 		tenant.NewService,
 		corepartner.NewService,
 		catalog.NewService,
+		member.NewService,
+		analytics.NewService,
+		partnerbilling.NewService,
 		audit.NewService,
 		tenants.NewResolver,
 		newKeyUses,

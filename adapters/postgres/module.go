@@ -10,10 +10,12 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/analytics"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/device"
 	"github.com/stvos/stvos/core/grant"
+	"github.com/stvos/stvos/core/member"
 	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/playback"
@@ -52,6 +54,8 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() SessionStore { return SessionStore{} }, fx.As(new(session.Store))),
 		fx.Annotate(func() CatalogStore { return CatalogStore{} }, fx.As(new(catalog.Store))),
 		fx.Annotate(func() PlaybackStore { return PlaybackStore{} }, fx.As(new(playback.Store))),
+		fx.Annotate(func() MemberStore { return MemberStore{} }, fx.As(new(member.Store))),
+		fx.Annotate(func() AnalyticsStore { return AnalyticsStore{} }, fx.As(new(analytics.Store))),
 		fx.Annotate(func() VoucherStore { return VoucherStore{} }, fx.As(new(voucher.Store)), fx.As(new(voucher.Partners))),
 		fx.Annotate(NewSigningKeyStore, fx.As(new(ports.SigningKeyStore))),
 		NewOAuthSecrets,

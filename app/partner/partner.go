@@ -9,6 +9,9 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/analytics"
+	"github.com/stvos/stvos/core/member"
+	"github.com/stvos/stvos/core/partnerbilling"
 	"github.com/stvos/stvos/core/staff"
 	"github.com/stvos/stvos/core/voucher"
 	"github.com/stvos/stvos/ports"
@@ -26,9 +29,12 @@ var Spec = surface.Spec{
 // Services are the use cases and ports the surface calls.
 type Services struct {
 	fx.In
-	Staff    *staff.Service
-	Vouchers *voucher.Service
-	Exports  ports.Exports
+	Staff     *staff.Service
+	Vouchers  *voucher.Service
+	Members   *member.Service
+	Analytics *analytics.Service
+	Billing   *partnerbilling.Service
+	Exports   ports.Exports
 }
 
 // New builds the surface and registers its routes.
@@ -36,6 +42,8 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	s := surface.New(mux, Spec, deps)
 	registerAuth(s, svc.Staff)
 	registerVouchers(s, svc.Vouchers, svc.Exports, deps.Clock)
+	registerMembers(s, svc.Members, svc.Exports, deps.Clock)
+	registerReports(s, svc.Analytics, svc.Billing, svc.Exports, deps.Clock)
 	return s
 }
 
