@@ -15,10 +15,12 @@ import (
 	"github.com/stvos/stvos/adapters/argon2"
 	blobfs "github.com/stvos/stvos/adapters/blob/fs"
 	"github.com/stvos/stvos/adapters/csv"
+	"github.com/stvos/stvos/adapters/currency"
 	"github.com/stvos/stvos/adapters/jwt"
 	"github.com/stvos/stvos/adapters/postgres"
 	"github.com/stvos/stvos/adapters/redis"
 	"github.com/stvos/stvos/adapters/river"
+	"github.com/stvos/stvos/adapters/sanitize"
 	"github.com/stvos/stvos/app/enterprise"
 	"github.com/stvos/stvos/app/mobile"
 	"github.com/stvos/stvos/app/oauth"
@@ -34,6 +36,7 @@ import (
 	corepartner "github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/partnerbilling"
 	"github.com/stvos/stvos/core/playback"
+	"github.com/stvos/stvos/core/product"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/throttle"
 	"github.com/stvos/stvos/core/voucher"
@@ -53,6 +56,7 @@ var Core = fx.Module("core",
 		tenant.NewService,
 		corepartner.NewService,
 		catalog.NewService,
+		product.NewService,
 		member.NewService,
 		analytics.NewService,
 		partnerbilling.NewService,
@@ -91,6 +95,8 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 		fx.Provide(func(t telemetry.Tracing) trace.TracerProvider { return t.Provider }),
 		postgres.Module, redis.Module, argon2.Module, jwt.Module, blobfs.Module, river.Module,
 		fx.Provide(fx.Annotate(func() csv.Exports { return csv.Exports{} }, fx.As(new(ports.Exports)))),
+		fx.Provide(fx.Annotate(sanitize.New, fx.As(new(ports.HTMLSanitizer)))),
+		fx.Provide(fx.Annotate(func() currency.ISO4217 { return currency.ISO4217{} }, fx.As(new(ports.Currencies)))),
 		fx.Provide(fx.Annotate(newMaintenance, fx.As(new(river.Maintenance)))),
 		Core,
 		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),

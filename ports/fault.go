@@ -110,11 +110,13 @@ func (v *Validation) Add(field, reason string) {
 	v.fields = append(v.fields, FieldError{field, reason})
 }
 
-// Check records the field when ok is false.
-func (v *Validation) Check(ok bool, field, reason string) {
+// Check records the field when ok is false, and answers ok (so that checks depending on this one
+// can be skipped).
+func (v *Validation) Check(ok bool, field, reason string) bool {
 	if !ok {
 		v.Add(field, reason)
 	}
+	return ok
 }
 
 // Err returns the collected failures as one ErrInvalid error, or nil.

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stvos/stvos/adapters/postgres"
+	"github.com/stvos/stvos/adapters/sanitize"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/test/contract"
@@ -30,7 +31,7 @@ func setup(t *testing.T) bundle {
 	t.Cleanup(pool.Close)
 	uow := postgres.NewUnitOfWork(pool)
 	svc := tenant.NewService(uow, postgres.TenantStore{}, postgres.Directory{}, postgres.TenantStore{},
-		tenantsCatalog{}, ports.SystemClock{}, &changes{})
+		tenantsCatalog{}, ports.SystemClock{}, &changes{}, sanitize.New(), postgres.AuditStore{})
 	return bundle{pool: pool, uow: uow, svc: svc}
 }
 

@@ -57,8 +57,17 @@ func TestPartnerStoreContract(t *testing.T) {
 
 func TestVoucherStoreContract(t *testing.T) {
 	t.Parallel()
+	contract.Vouchers(t, partnerEnv(t), postgres.VoucherStore{})
+}
+
+func TestProductStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.Products(t, partnerEnv(t), postgres.ProductStore{})
+}
+
+func partnerEnv(t *testing.T) contract.PartnerEnv {
 	b := setup(t)
-	env := contract.VoucherEnv{Tenants: b.tenants(),
+	return contract.PartnerEnv{Tenants: b.tenants(),
 		NewPartner: func(t *testing.T, tenantID string) string {
 			p := partner.Partner{ID: ports.NewID(), TenantID: tenantID, Name: "Gym", Status: partner.StatusActive, CreatedAt: time.Now()}
 			require.NoError(t, b.uow.Do(context.Background(), ports.TenantScope(tenantID), func(ctx context.Context) error {
@@ -74,5 +83,4 @@ func TestVoucherStoreContract(t *testing.T) {
 			return u.ID
 		},
 	}
-	contract.Vouchers(t, env, postgres.VoucherStore{})
 }

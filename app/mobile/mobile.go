@@ -14,6 +14,7 @@ import (
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/playback"
+	"github.com/stvos/stvos/core/product"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/voucher"
@@ -37,6 +38,7 @@ type Services struct {
 	Vouchers *voucher.Service
 	Catalog  *catalog.Service
 	Playback *playback.Service
+	Products *product.Service
 }
 
 // New builds the surface and registers its routes.
@@ -47,6 +49,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerVouchers(s, svc.Vouchers)
 	registerCatalog(s, svc.Catalog)
 	registerPlayback(s, svc.Playback)
+	registerProducts(s, svc.Products)
 	return s
 }
 

@@ -12,7 +12,9 @@ import (
 	"github.com/stvos/stvos/core/analytics"
 	"github.com/stvos/stvos/core/member"
 	"github.com/stvos/stvos/core/partnerbilling"
+	"github.com/stvos/stvos/core/product"
 	"github.com/stvos/stvos/core/staff"
+	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/voucher"
 	"github.com/stvos/stvos/ports"
 )
@@ -35,6 +37,8 @@ type Services struct {
 	Analytics *analytics.Service
 	Billing   *partnerbilling.Service
 	Exports   ports.Exports
+	Tenants   *tenant.Service
+	Products  *product.Service
 }
 
 // New builds the surface and registers its routes.
@@ -44,6 +48,8 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerVouchers(s, svc.Vouchers, svc.Exports, deps.Clock)
 	registerMembers(s, svc.Members, svc.Exports, deps.Clock)
 	registerReports(s, svc.Analytics, svc.Billing, svc.Exports, deps.Clock)
+	registerStrings(s, svc.Tenants)
+	registerProducts(s, svc.Products)
 	return s
 }
 

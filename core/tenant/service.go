@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -21,13 +24,16 @@ type Service struct {
 	catalog AdapterCatalog
 	clock   ports.Clock
 	changes ports.Changes
+	html    ports.HTMLSanitizer
+	audit   audit.Store
 }
 
 // NewService returns the tenant use cases over the given store. Changes hears of every change
-// that callers may have cached (settings, status, API keys) once it has committed.
+// that callers may have cached (settings, status, API keys) once it has committed; html cleans
+// every content string before it is stored; audit records who changed the strings.
 func NewService(uow ports.UnitOfWork, store Store, dir ports.Directory, strs StringsStore, catalog AdapterCatalog,
-	clock ports.Clock, changes ports.Changes) *Service {
-	return &Service{uow: uow, store: store, dir: dir, strings: strs, catalog: catalog, clock: clock, changes: changes}
+	clock ports.Clock, changes ports.Changes, html ports.HTMLSanitizer, audit audit.Store) *Service {
+	return &Service{uow: uow, store: store, dir: dir, strings: strs, catalog: catalog, clock: clock, changes: changes, html: html, audit: audit}
 }
 
 // NewTenant is what an operator gives to onboard a client.
@@ -50,10 +56,11 @@ func (s *Service) Create(ctx context.Context, in NewTenant) (Tenant, error) {
 	validateFeatures(&v, in.Features)
 	validateAdapters(&v, in.Adapters, s.catalog)
 	validateRateLimit(&v, in.RateLimit)
-	validateStrings(&v, in.Strings)
+	validateStrings(&v, "strings.", in.Strings)
 	if err := v.Err(); err != nil {
 		return Tenant{}, err
 	}
+	in.Strings = s.clean(in.Strings)
 	now := s.clock.Now()
 	t := Tenant{
 		ID: ports.NewID(), Slug: in.Slug, Name: strings.TrimSpace(in.Name), Status: StatusActive,
@@ -143,10 +150,11 @@ func (s *Service) Update(ctx context.Context, id string, p Patch) (Tenant, error
 	if p.RateLimit != nil {
 		validateRateLimit(&v, *p.RateLimit)
 	}
-	validateStrings(&v, p.Strings)
+	validateStrings(&v, "strings.", p.Strings)
 	if err := v.Err(); err != nil {
 		return Tenant{}, err
 	}
+	p.Strings = s.clean(p.Strings)
 	var out Tenant
 	err := s.uow.Do(ctx, ports.PlatformScope(), func(ctx context.Context) error {
 		var err error
@@ -373,12 +381,30 @@ const (
 
 var stringKeyPattern = regexp.MustCompile(`^st_[a-z0-9_]{1,60}$`)
 
-func validateStrings(v *ports.Validation, s map[string]string) {
-	v.Check(len(s) <= MaxStrings, "strings", "must have at most 50 entries")
-	for k, val := range s {
-		v.Check(stringKeyPattern.MatchString(k), "strings."+k, "key must look like st_name (lower-case letters, digits, '_')")
-		v.Check(len(val) <= MaxStringLength, "strings."+k, "must be at most 65536 bytes")
+// validateStrings checks keys and sizes; prefix names the fields ("strings." in a tenant, "" when
+// the strings are the whole body).
+func validateStrings(v *ports.Validation, prefix string, s map[string]string) {
+	whole := strings.TrimSuffix(prefix, ".")
+	if whole == "" {
+		whole = "body"
 	}
+	v.Check(len(s) <= MaxStrings, whole, "must have at most 50 entries")
+	for k, val := range s {
+		v.Check(stringKeyPattern.MatchString(k), prefix+k, "key must look like st_name (st_ then 1 to 60 lower-case letters, digits or '_')")
+		v.Check(len(val) <= MaxStringLength, prefix+k, "must be at most 65536 bytes")
+	}
+}
+
+// clean sanitizes every value: the strings are HTML that apps render.
+func (s *Service) clean(in map[string]string) map[string]string {
+	if len(in) == 0 {
+		return in
+	}
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		out[k] = s.html.SanitizeHTML(v)
+	}
+	return out
 }
 
 // Strings returns the tenant's content strings for its apps.
@@ -387,6 +413,43 @@ func (s *Service) Strings(ctx context.Context, tenantID string) (map[string]stri
 	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
 		out, err = s.strings.Strings(ctx, tenantID)
 		return err
+	})
+	return out, err
+}
+
+// UpdateStrings merges the given strings into the tenant's (others stay as they are) after
+// sanitizing their HTML, records who changed which keys, and returns all the strings.
+func (s *Service) UpdateStrings(ctx context.Context, tenantID string, by audit.Actor, in map[string]string) (map[string]string, error) {
+	var v ports.Validation
+	validateStrings(&v, "", in)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	in = s.clean(in)
+	var out map[string]string
+	err := s.uow.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
+		if len(in) > 0 {
+			if err = s.strings.MergeStrings(ctx, tenantID, in); err != nil {
+				return err
+			}
+		}
+		if out, err = s.strings.Strings(ctx, tenantID); err != nil {
+			return err
+		}
+		if len(out) > MaxStrings {
+			return ports.Invalid("body", "a client has at most 50 strings; this change would make "+strconv.Itoa(len(out)))
+		}
+		if len(in) == 0 {
+			return nil
+		}
+		keys := make([]string, 0, len(in))
+		for k := range in {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		r := audit.NewRecord(tenantID, by, "strings.updated", "tenant", tenantID, s.clock.Now())
+		r.Details = map[string]any{"keys": keys}
+		return s.audit.Append(ctx, r)
 	})
 	return out, err
 }

@@ -50,7 +50,7 @@ func TestTenantValidation(t *testing.T) {
 		{"strings", NewTenant{Name: "A", Slug: "a", Strings: map[string]string{"about": "x", "st_ok": strings.Repeat("x", MaxStringLength+1)}},
 			[]string{"strings.about", "strings.st_ok"}},
 	}
-	svc := NewService(unreachedStore{}, nil, nil, nil, cat, ports.SystemClock{}, nil)
+	svc := NewService(unreachedStore{}, nil, nil, nil, cat, ports.SystemClock{}, nil, nil, nil)
 	for _, c := range cases {
 		_, err := svc.Create(context.Background(), c.in)
 		if c.fields == nil {

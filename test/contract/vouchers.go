@@ -13,9 +13,9 @@ import (
 	"github.com/stvos/stvos/ports"
 )
 
-// VoucherEnv is what the voucher suite needs besides the store: tenants, and partners and users
-// in them (vouchers belong to partners; members are users).
-type VoucherEnv struct {
+// PartnerEnv is what the suites of partner data (vouchers, products) need besides the store: tenants,
+// and partners and users in them (vouchers and products belong to partners; members are users).
+type PartnerEnv struct {
 	Tenants
 	NewPartner func(t *testing.T, tenantID string) string
 	NewUser    func(t *testing.T, tenantID string) string
@@ -32,7 +32,7 @@ type VoucherStore interface {
 // counted; usable codes found; redemption spent once under concurrency; memberships recorded;
 // and a cross-tenant section (A's codes are invisible from B, which can neither redeem nor
 // revoke them, and the same code may exist in both).
-func Vouchers(t *testing.T, env VoucherEnv, store VoucherStore) {
+func Vouchers(t *testing.T, env PartnerEnv, store VoucherStore) {
 	a, b := env.New(t), env.New(t)
 	now := time.Now().UTC().Truncate(time.Second)
 	later, earlier := now.Add(time.Hour), now.Add(-time.Hour)
