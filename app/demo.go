@@ -19,10 +19,10 @@ import (
 	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/product"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/useradmin"
-	"github.com/stvos/stvos/core/voucher"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -64,8 +64,9 @@ func Dev(ctx context.Context, opt DevOptions) error {
 		return err
 	}
 	var svc demoServices
+	var parts demoParts
 	ready := func(ctx context.Context) error {
-		d, err := seedDemo(ctx, opt.Dir, svc)
+		d, err := seedDemo(ctx, opt.Dir, svc, parts)
 		if err != nil {
 			return err
 		}
@@ -74,7 +75,7 @@ func Dev(ctx context.Context, opt DevOptions) error {
 	}
 	log, logs := NewLogger(cfg.LogLevel)
 	defer logs.Close()
-	return RunWith(ctx, cfg, log, ready, fx.Populate(&svc))
+	return RunWith(ctx, cfg, log, ready, fx.Populate(&svc, &parts))
 }
 
 func openDevLog(dir string) (*os.File, error) {
@@ -113,33 +114,10 @@ type demoServices struct {
 	Accounts  *account.Service
 	Users     *useradmin.Service
 	Grants    *grant.Service
-	Vouchers  *voucher.Service
-}
-
-// seedVouchers gives the demo gym 40 codes, half of them expiring in 90 days, and signs five
-// members up with codes as the app would; it returns a code still free.
-func seedVouchers(ctx context.Context, svc demoServices, tenantID string, owner partner.Staff) (string, error) {
-	by := voucher.Staff{TenantID: tenantID, PartnerID: owner.PartnerID, Actor: audit.Actor{Kind: session.KindPartnerStaff, ID: owner.ID}}
-	open, err := svc.Vouchers.Generate(ctx, by, voucher.Generation{Quantity: 20, Prefix: "DEMOGYM"})
-	if err != nil {
-		return "", err
-	}
-	in90 := time.Now().Add(90 * 24 * time.Hour)
-	if _, err := svc.Vouchers.Generate(ctx, by, voucher.Generation{Quantity: 20, Prefix: "SPRING", ExpiresAt: &in90}); err != nil {
-		return "", err
-	}
-	for i, name := range []string{"Alex Rivera", "Sam Okafor", "Priya Shah", "Jonas Berg", "Mei Tanaka"} {
-		email := strings.ToLower(strings.Fields(name)[0]) + "@demo-gym.local"
-		if _, _, err := svc.Accounts.Register(ctx, tenantID, account.Registration{Email: email, Password: "demo-member-pass", Name: name,
-			VoucherCode: open[i].Code}, session.Client{Device: "stvos dev seed"}, svc.Vouchers); err != nil {
-			return "", err
-		}
-	}
-	return open[len(open)-1].Code, nil
 }
 
 // seedDemo creates the demo client the first time and reads its credentials back afterwards.
-func seedDemo(ctx context.Context, dir string, svc demoServices) (demo, error) {
+func seedDemo(ctx context.Context, dir string, svc demoServices, parts demoParts) (demo, error) {
 	path := filepath.Join(dir, "demo.json")
 	var d demo
 	if b, err := os.ReadFile(path); err == nil {
@@ -178,7 +156,15 @@ func seedDemo(ctx context.Context, dir string, svc demoServices) (demo, error) {
 	if err != nil {
 		return d, err
 	}
-	if d.VoucherCode, err = seedVouchers(ctx, svc, t.ID, owner); err != nil {
+	classes, err := seedCatalog(ctx, parts, t.ID)
+	if err != nil {
+		return d, err
+	}
+	if err := seedProducts(ctx, parts, product.Staff{TenantID: t.ID, PartnerID: p.ID,
+		Actor: audit.Actor{Kind: session.KindPartnerStaff, ID: owner.ID}}); err != nil {
+		return d, err
+	}
+	if d.VoucherCode, err = seedHistory(ctx, parts, t.ID, owner, classes, time.Now().UTC()); err != nil {
 		return d, err
 	}
 	seeder := audit.Actor{Kind: "system", ID: "stvos-dev"}
