@@ -26,9 +26,10 @@ func NewCatalog(choices map[string][]string) Catalog { return Catalog{choices: c
 // DefaultCatalog is the platform's adapters today, by port.
 func DefaultCatalog() Catalog {
 	return NewCatalog(map[string][]string{
-		"exports":     {"csv"},
-		"rate_limits": {"redis"},
-		"storage":     {"postgres"},
+		"exports":      {"csv"},
+		"rate_limits":  {"redis"},
+		"storage":      {"postgres"},
+		"stream_slots": {"redis"},
 	})
 }
 
