@@ -3,7 +3,7 @@ GO        ?= go
 PKGS      ?= ./...
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: run test lint bench bench-http deps build docs-assets
+.PHONY: run test lint bench bench-http bench-portal deps build docs-assets
 
 ## run: provision PostgreSQL and Redis (containers when a Docker engine answers, else local processes),
 ## seed a demo client, and serve (stvos dev; -tags docker links the container provisioner)
@@ -30,6 +30,16 @@ bench: deps
 ## load on GET /app/strings and GET /users/me through a separate `stvos serve`, and the ratio)
 bench-http: deps
 	$(GO) run ./test/bench/httpbench $(BENCH_HTTP_FLAGS)
+
+## bench-portal: the partner portal's heavy use cases over real PostgreSQL (issue 6): 500-code generation
+## (p50/p99), CSV exports of 10k and 1M vouchers and members (time, peak heap), dashboard and 30-day
+## analytics over 10M watch segments (p50/p95), each beside PostgreSQL's own time on the same SQL.
+## Sizes: STVOS_BENCH_EXPORT_ROWS, STVOS_BENCH_MEMBER_ROWS, STVOS_BENCH_SEGMENTS, STVOS_BENCH_MEMBERS;
+## STVOS_BENCH_EXPLAIN=1 prints the plans. Latencies run many calls, exports a few.
+BENCH_PORTAL = $(GO) test -run='^$$' -timeout=60m ./test/bench/portal
+bench-portal: deps
+	$(BENCH_PORTAL) -bench='Vouchers/Generate|Analytics/(Dashboard|Usage)' -benchtime=200x
+	$(BENCH_PORTAL) -bench='Vouchers/Export|MembersExport|Analytics/Members' -benchtime=2x
 
 ## docs-assets: vendor Redoc's standalone bundle (the reference pages' renderer) from npm
 REDOC_VERSION ?= 2.5.4

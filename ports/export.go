@@ -4,7 +4,7 @@ import "io"
 
 // TableWriter writes an export table (a header row, then data rows) to a stream as it goes, so
 // an export of any size takes constant memory. Flush sends on what is buffered; call it at the
-// end.
+// end. Row keeps nothing of cells once it returns, so a caller may reuse one slice for every row.
 type TableWriter interface {
 	Row(cells ...string) error
 	Flush() error

@@ -174,6 +174,15 @@ func txFrom(ctx context.Context) (querier, error) {
 	return st.tx, nil
 }
 
+// tenantFrom returns the tenant the unit of work in ctx is bound to: what app_tenant_id() answers
+// in its statements, known here without asking PostgreSQL.
+func tenantFrom(ctx context.Context) string {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return st.scope.TenantID
+	}
+	return ""
+}
+
 // lazyTx is a transaction that begins with its first statement.
 type lazyTx struct {
 	conn  *pgx.Conn
