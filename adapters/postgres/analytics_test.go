@@ -63,8 +63,8 @@ func TestAnalyticsRollups(t *testing.T) {
 	exec(`INSERT INTO vouchers (tenant_id, partner_id, code, status, created_at, redeemed_by, redeemed_at)
 		SELECT $1::uuid, ($2::uuid[])[1 + n % 2], 'R' || n, 'redeemed', $3, md5($1::text || 'u' || n)::uuid, $3 FROM generate_series(1, 12) n`,
 		tenantID, partners, now.AddDate(0, 0, -80))
-	exec(`INSERT INTO partner_members (tenant_id, user_id, partner_id, voucher_id, joined_at)
-		SELECT tenant_id, redeemed_by, partner_id, id, redeemed_at - (id % 50) * interval '1 day' FROM vouchers
+	exec(`INSERT INTO partner_members (tenant_id, user_id, partner_id, voucher_id, voucher_code, joined_at)
+		SELECT tenant_id, redeemed_by, partner_id, id, code, redeemed_at - (id % 50) * interval '1 day' FROM vouchers
 		WHERE tenant_id = $1 AND code <> 'R11' AND code <> 'R12'`, tenantID)
 
 	// Segments over 70 days at random times, some in the future of "now" (a skewed clock).
@@ -81,7 +81,7 @@ func TestAnalyticsRollups(t *testing.T) {
 	require.NoError(t, err)
 	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenantID)
 	require.NoError(t, err)
-	_, err = tx.Exec(ctx, `UPDATE playback_sessions SET watched_seconds = watched_seconds + 45,
+	_, err = tx.Exec(ctx, `UPDATE playback_sessions SET watched_seconds = watched_seconds + 45, last_beat_at = last_beat_at + interval '45 seconds',
 		completed = completed OR watched_seconds > 120 WHERE tenant_id = app_tenant_id() AND id::text < '4'`)
 	require.NoError(t, err)
 	require.NoError(t, tx.Commit(ctx))
@@ -91,8 +91,8 @@ func TestAnalyticsRollups(t *testing.T) {
 		WHERE tenant_id = $1 AND id::text BETWEEN '8' AND '9'`, tenantID)
 	// Memberships change: user 3 moves partner, user 11 joins with viewing, user 4 leaves.
 	exec(`UPDATE partner_members SET partner_id = $2 WHERE tenant_id = $1 AND user_id = md5($1::text || 'u3')::uuid`, tenantID, partners[0])
-	exec(`INSERT INTO partner_members (tenant_id, user_id, partner_id, voucher_id, joined_at)
-		SELECT tenant_id, redeemed_by, partner_id, id, $2 FROM vouchers WHERE tenant_id = $1 AND code = 'R11'`, tenantID, now)
+	exec(`INSERT INTO partner_members (tenant_id, user_id, partner_id, voucher_id, voucher_code, joined_at)
+		SELECT tenant_id, redeemed_by, partner_id, id, code, $2 FROM vouchers WHERE tenant_id = $1 AND code = 'R11'`, tenantID, now)
 	exec(`DELETE FROM partner_members WHERE tenant_id = $1 AND user_id = md5($1::text || 'u4')::uuid`, tenantID)
 
 	store := postgres.AnalyticsStore{}
@@ -115,6 +115,13 @@ func TestAnalyticsRollups(t *testing.T) {
 				if w[1].Sub(w[0]) >= 30*day {
 					require.Positive(t, got.ClassesWatched, "the long periods see viewing")
 				}
+
+				var members []member.Member
+				require.NoError(t, postgres.MemberStore{}.EachMember(ctx, p, member.Filter{}, member.ActiveIn(w[0], w[1]), func(m member.Member) error {
+					members = append(members, m)
+					return nil
+				}))
+				require.Equal(t, rawMembers(t, ctx, b, tenantID, p, w[0], w[1]), members, "members %v", w)
 
 				days, err := store.WatchByDay(ctx, p, w[0], w[1])
 				require.NoError(t, err)
@@ -144,13 +151,13 @@ func TestAnalyticsRollups(t *testing.T) {
 
 	// A rebuild from the segments finds what the triggers kept.
 	var drift int
-	exec(`CREATE TEMP TABLE kept AS SELECT * FROM watch_partner_days WHERE sessions <> 0
-		UNION ALL SELECT tenant_id, partner_id, day, user_id, sessions, 0, watched_seconds FROM watch_member_days WHERE sessions <> 0`)
+	const rollups = `SELECT tenant_id, partner_id, day::text, class_id, sessions, completed, watched_seconds FROM watch_partner_days WHERE sessions <> 0
+		UNION ALL SELECT tenant_id, partner_id, day::text, user_id, sessions, 0, watched_seconds FROM watch_member_days WHERE sessions <> 0
+		UNION ALL SELECT tenant_id, partner_id, last_watched_at::text, user_id, sessions, completed, watched_seconds FROM watch_members WHERE sessions <> 0`
+	exec(`CREATE TEMP TABLE kept AS ` + rollups)
 	exec(`SELECT stvos_watch_rebuild()`)
-	require.NoError(t, owner.QueryRow(ctx, `SELECT count(*) FROM ((SELECT * FROM kept EXCEPT ALL
-		(SELECT * FROM watch_partner_days UNION ALL SELECT tenant_id, partner_id, day, user_id, sessions, 0, watched_seconds FROM watch_member_days))
-		UNION ALL ((SELECT * FROM watch_partner_days UNION ALL SELECT tenant_id, partner_id, day, user_id, sessions, 0, watched_seconds FROM watch_member_days)
-		EXCEPT ALL SELECT * FROM kept)) x`).Scan(&drift))
+	require.NoError(t, owner.QueryRow(ctx, `SELECT count(*) FROM ((SELECT * FROM kept EXCEPT ALL (`+rollups+`))
+		UNION ALL ((`+rollups+`) EXCEPT ALL SELECT * FROM kept)) x`).Scan(&drift))
 	require.Zero(t, drift, "rollups kept by the triggers differ from a rebuild")
 }
 
@@ -207,6 +214,41 @@ func rawPopular(t *testing.T, ctx context.Context, b rollupBundle, tenantID, sql
 		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (analytics.Popular, error) {
 			var p analytics.Popular
 			return p, r.Scan(&p.ID, &p.Name, &p.Category, &p.Views, &p.WatchSeconds)
+		})
+		return err
+	})
+	return out
+}
+
+// rawMembers is the members export's reference: every figure of each member from their segments.
+func rawMembers(t *testing.T, ctx context.Context, b rollupBundle, tenantID, partnerID string, from, to time.Time) []member.Member {
+	var out []member.Member
+	read(t, ctx, b, tenantID, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `WITH a AS (
+				SELECT p.user_id, sum(p.watched_seconds) FILTER (WHERE p.started_at >= $2 AND p.started_at < $3) AS period_seconds,
+					sum(p.watched_seconds) AS total_seconds, count(*) AS sessions,
+					count(*) FILTER (WHERE p.completed) AS completed, max(p.last_beat_at) AS last_watched
+				FROM playback_sessions p JOIN partner_members pm ON pm.tenant_id = p.tenant_id AND pm.user_id = p.user_id
+				WHERE p.tenant_id = app_tenant_id() AND pm.partner_id = $1 GROUP BY p.user_id)
+			SELECT m.user_id, u.display_name, u.email, u.status, m.joined_at, coalesce(v.code, ''),
+				coalesce(a.total_seconds, 0), coalesce(a.period_seconds, 0), coalesce(a.sessions, 0), coalesce(a.completed, 0),
+				a.last_watched, coalesce(a.period_seconds, 0) >= $4
+			FROM partner_members m JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.user_id
+			LEFT JOIN vouchers v ON v.id = m.voucher_id LEFT JOIN a ON a.user_id = m.user_id
+			WHERE m.tenant_id = app_tenant_id() AND m.partner_id = $1 ORDER BY m.joined_at DESC, m.user_id`,
+			partnerID, from, to, member.MinActiveSeconds)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (member.Member, error) {
+			var m member.Member
+			err := r.Scan(&m.UserID, &m.Name, &m.Email, &m.AccountStatus, &m.JoinedAt, &m.VoucherCode, &m.WatchSeconds,
+				&m.PeriodSeconds, &m.ClassesWatched, &m.ClassesCompleted, &m.LastWatchedAt, &m.Active)
+			m.JoinedAt = m.JoinedAt.UTC()
+			if m.LastWatchedAt != nil {
+				*m.LastWatchedAt = m.LastWatchedAt.UTC()
+			}
+			return m, err
 		})
 		return err
 	})

@@ -15,38 +15,33 @@ type MemberStore struct{}
 
 var _ member.Store = MemberStore{}
 
-// memberQuery selects a partner's members with their activity under the rule: $1 partner, $2 from,
-// $3 to, $4 minimum seconds; more arguments follow for the filter.
+// memberQuery selects a partner's members with their activity under the rule: all-time figures
+// from watch_members, the period's seconds from the daily rollups (as the analytics store reads
+// them). Arguments: those of window.args, then $6 minimum seconds; more follow for the filter.
 func memberQuery(f member.Filter, a member.Activity, partnerID string, extra string) (string, []any) {
-	args := []any{partnerID, a.From, a.To, a.MinSeconds}
+	w := split(a.From, a.To)
+	args := w.args(partnerID, a.MinSeconds)
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where := []string{"m.tenant_id = app_tenant_id()", "m.partner_id = $1"}
+	where := []string{"m.tenant_id = " + thisTenant, "m.partner_id = $1"}
 	if s := strings.TrimSpace(f.Search); s != "" {
 		p := arg("%" + likeEscape(s) + "%")
 		where = append(where, "(u.display_name ILIKE "+p+" OR u.email ILIKE "+p+")")
 	}
 	switch f.Status {
 	case member.StatusActive:
-		where = append(where, "coalesce(a.period_seconds, 0) >= $4")
+		where = append(where, "coalesce(a.secs, 0) >= $6")
 	case member.StatusInactive:
-		where = append(where, "coalesce(a.period_seconds, 0) < $4")
+		where = append(where, "coalesce(a.secs, 0) < $6")
 	}
-	q := `WITH a AS (
-			SELECT p.user_id,
-				sum(p.watched_seconds) FILTER (WHERE p.started_at >= $2 AND p.started_at < $3) AS period_seconds,
-				sum(p.watched_seconds) AS total_seconds, count(*) AS sessions,
-				count(*) FILTER (WHERE p.completed) AS completed, max(p.last_beat_at) AS last_watched
-			FROM playback_sessions p JOIN partner_members pm ON pm.tenant_id = p.tenant_id AND pm.user_id = p.user_id
-			WHERE p.tenant_id = app_tenant_id() AND pm.partner_id = $1
-			GROUP BY p.user_id)
-		SELECT m.user_id, u.display_name, u.email, u.status, m.joined_at, coalesce(v.code, ''),
-			coalesce(a.total_seconds, 0), coalesce(a.period_seconds, 0), coalesce(a.sessions, 0), coalesce(a.completed, 0),
-			a.last_watched, coalesce(a.period_seconds, 0) >= $4` + extra + `
+	q := w.with("a AS ("+w.memberSeconds()+")") + `
+		SELECT m.user_id, u.display_name, u.email, u.status, m.joined_at, m.voucher_code,
+			coalesce(t.watched_seconds, 0), coalesce(a.secs, 0), coalesce(t.sessions, 0), coalesce(t.completed, 0),
+			t.last_watched_at, coalesce(a.secs, 0) >= $6` + extra + `
 		FROM partner_members m JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.user_id
-		LEFT JOIN vouchers v ON v.id = m.voucher_id
+		LEFT JOIN watch_members t ON t.tenant_id = m.tenant_id AND t.partner_id = m.partner_id AND t.user_id = m.user_id
 		LEFT JOIN a ON a.user_id = m.user_id
 		WHERE ` + strings.Join(where, " AND ")
 	return q, args
@@ -54,7 +49,7 @@ func memberQuery(f member.Filter, a member.Activity, partnerID string, extra str
 
 var memberOrder = map[string]string{
 	"name": "lower(u.display_name)", "email": "u.email", "joinedAt": "m.joined_at",
-	"watchTime": "coalesce(a.total_seconds, 0)", "lastWatchedAt": "a.last_watched",
+	"watchTime": "coalesce(t.watched_seconds, 0)", "lastWatchedAt": "t.last_watched_at",
 }
 
 func orderOf(sort string) string {
@@ -69,17 +64,26 @@ func orderOf(sort string) string {
 	return " ORDER BY " + col + dir + ", m.user_id"
 }
 
+// memberDest are the scan destinations of memberQuery's columns in m (and the window count's).
+func memberDest(m *member.Member, total *int) []any {
+	dest := []any{&m.UserID, &m.Name, &m.Email, &m.AccountStatus, &m.JoinedAt, &m.VoucherCode, &m.WatchSeconds, &m.PeriodSeconds,
+		&m.ClassesWatched, &m.ClassesCompleted, &m.LastWatchedAt, &m.Active}
+	if total != nil {
+		dest = append(dest, total)
+	}
+	return dest
+}
+
 func scanMember(row pgx.Row, withTotal bool) (member.Member, int, error) {
 	var (
 		m     member.Member
 		total int
+		count *int
 	)
-	dest := []any{&m.UserID, &m.Name, &m.Email, &m.AccountStatus, &m.JoinedAt, &m.VoucherCode, &m.WatchSeconds, &m.PeriodSeconds,
-		&m.ClassesWatched, &m.ClassesCompleted, &m.LastWatchedAt, &m.Active}
 	if withTotal {
-		dest = append(dest, &total)
+		count = &total
 	}
-	err := row.Scan(dest...)
+	err := row.Scan(memberDest(&m, count)...)
 	m.JoinedAt, m.LastWatchedAt = m.JoinedAt.UTC(), utcPtr(m.LastWatchedAt)
 	return m, total, err
 }
@@ -130,11 +134,15 @@ func (MemberStore) EachMember(ctx context.Context, partnerID string, f member.Fi
 		return translate(err, "member")
 	}
 	defer rows.Close()
+	// An export reads a million rows through here: one destination is reused from row to row.
+	var m member.Member
+	dest := memberDest(&m, nil)
 	for rows.Next() {
-		m, _, err := scanMember(rows, false)
-		if err != nil {
+		m.LastWatchedAt = nil // so that pgx never writes into the time fn was given
+		if err := rows.Scan(dest...); err != nil {
 			return translate(err, "member")
 		}
+		m.JoinedAt, m.LastWatchedAt = m.JoinedAt.UTC(), utcPtr(m.LastWatchedAt)
 		if err := fn(m); err != nil {
 			return err
 		}

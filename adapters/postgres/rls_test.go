@@ -12,7 +12,7 @@ import (
 
 // tenantPolicy is the expression, as PostgreSQL prints it, of the policy that binds a row to the
 // tenant of the transaction.
-const tenantPolicy = "(tenant_id = app_tenant_id())"
+const tenantPolicy = "(tenant_id = ( SELECT app_tenant_id() AS app_tenant_id))"
 
 // unprotected lists the tables of the public schema that have a tenant_id column but lack row
 // level security enabled and forced, or a policy for every command that both shows and accepts

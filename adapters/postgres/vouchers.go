@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -84,7 +85,7 @@ func voucherWhere(partnerID string, f voucher.Filter, now time.Time) (string, []
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where := []string{"tenant_id = app_tenant_id()", "partner_id = $1"}
+	where := []string{"tenant_id = " + thisTenant, "partner_id = $1"}
 	switch f.Status {
 	case voucher.Active:
 		where = append(where, "status = 'active' AND (expires_at IS NULL OR expires_at > "+arg(now)+")")
@@ -168,7 +169,7 @@ func (VoucherStore) VoucherStats(ctx context.Context, partnerID string, now time
 			count(*) FILTER (WHERE status = 'redeemed'),
 			count(*) FILTER (WHERE status = 'active' AND expires_at <= $2),
 			count(*) FILTER (WHERE status = 'revoked')
-		FROM vouchers WHERE tenant_id = app_tenant_id() AND partner_id = $1`, partnerID, now).
+		FROM vouchers WHERE tenant_id = `+thisTenant+` AND partner_id = $1`, partnerID, now).
 		Scan(&s.Total, &s.Active, &s.Redeemed, &s.Expired, &s.Revoked)
 	return s, translate(err, "voucher")
 }
@@ -204,8 +205,13 @@ func (VoucherStore) AddMember(ctx context.Context, m voucher.Member) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO partner_members (tenant_id, user_id, partner_id, voucher_id, joined_at) VALUES ($1,$2,$3,$4,$5)`,
+	// The membership keeps the code it was made with (migration 00013).
+	tag, err := tx.Exec(ctx, `INSERT INTO partner_members (tenant_id, user_id, partner_id, voucher_id, voucher_code, joined_at)
+		SELECT $1, $2, $3, id, code, $5 FROM vouchers WHERE tenant_id = $1 AND id = $4`,
 		m.TenantID, m.UserID, m.PartnerID, m.VoucherID, m.JoinedAt)
+	if err == nil && tag.RowsAffected() != 1 {
+		return fmt.Errorf("postgres: member: voucher %d of the tenant not found", m.VoucherID)
+	}
 	return translate(err, "member")
 }
 

@@ -78,12 +78,13 @@ type Dashboard struct {
 // joined, watch time).
 func (s *Service) Dashboard(ctx context.Context, p member.Partner) (Dashboard, error) {
 	now := s.clock.Now()
-	cur, prev := member.ActiveNow(now), member.ActiveIn(now.Add(-2*member.ActiveWindow), now.Add(-member.ActiveWindow))
+	cur := member.ActiveNow(now)
+	prev := cur.ActiveBefore()
 	var d Dashboard
 	err := s.uow.Read(ctx, ports.TenantScope(p.TenantID), func(ctx context.Context) error {
 		// Who was active is asked only of the last 30 days: all time and the 30 days before show
 		// viewing only.
-		all, err := s.store.Viewing(ctx, p.PartnerID, time.Time{}, now)
+		all, err := s.store.Viewing(ctx, p.PartnerID, time.Time{}, cur.To)
 		if err != nil {
 			return err
 		}

@@ -11,12 +11,14 @@ import (
 // MinActiveSeconds is how much a member must watch in a period to be active in it.
 const MinActiveSeconds = 60
 
-// ActiveWindow is the period of "active" when none is named: the last 30 days.
-const ActiveWindow = 30 * 24 * time.Hour
+// ActiveDays is the period of "active" when none is named: the last 30 days, today included,
+// as UTC calendar days (the analytics' "month" period is the same 30 days).
+const ActiveDays = 30
 
 // ActiveDefinition states the rule for API documentation.
 const ActiveDefinition = "A member is active in a period when they watched at least one minute of classes in it " +
-	"(summed over their playback sessions started in the period); where no period is named, the last 30 days."
+	"(summed over their playback sessions started in the period); where no period is named, the last 30 days: " +
+	"today and the 29 days before it, as UTC calendar days."
 
 // Activity is the rule applied to one period, [From, To).
 type Activity struct {
@@ -29,8 +31,17 @@ func ActiveIn(from, to time.Time) Activity {
 	return Activity{From: from, To: to, MinSeconds: MinActiveSeconds}
 }
 
-// ActiveNow is the rule for the last ActiveWindow before now.
-func ActiveNow(now time.Time) Activity { return ActiveIn(now.Add(-ActiveWindow), now) }
+// ActiveNow is the rule for the last ActiveDays: from the start of the UTC day ActiveDays-1 days
+// before now to the end of today.
+func ActiveNow(now time.Time) Activity {
+	today := now.UTC().Truncate(24 * time.Hour)
+	return ActiveIn(today.AddDate(0, 0, 1-ActiveDays), today.AddDate(0, 0, 1))
+}
+
+// ActiveBefore is the rule for the ActiveDays before a.
+func (a Activity) ActiveBefore() Activity {
+	return ActiveIn(a.From.AddDate(0, 0, -ActiveDays), a.From)
+}
 
 // Member is a user who joined the partner, with their activity.
 type Member struct {

@@ -39,10 +39,26 @@ CREATE TABLE watch_member_days (
 ) WITH (fillfactor = 80);
 SELECT stvos_tenant_table('watch_member_days');
 
+-- watch_members: per partner and member, all time: sessions, completed, seconds watched and the
+-- last heartbeat. It answers the members list and export without reading a member's segments.
+CREATE TABLE watch_members (
+    tenant_id       uuid NOT NULL REFERENCES tenants (id),
+    partner_id      uuid NOT NULL,
+    user_id         uuid NOT NULL,
+    sessions        integer NOT NULL,
+    completed       integer NOT NULL,
+    watched_seconds bigint NOT NULL,
+    last_watched_at timestamptz,
+    PRIMARY KEY (tenant_id, partner_id, user_id)
+) WITH (fillfactor = 80);
+SELECT stvos_tenant_table('watch_members');
+
 -- stvos_watch_add adds one segment's figures (negative to take them away) to the rollups of the
--- partner the user is a member of, if any.
+-- partner the user is a member of, if any. last is the segment's last heartbeat: the member's
+-- latest is kept by greatest(), and computed again from the segments when one is taken away.
 -- +goose StatementBegin
-CREATE FUNCTION stvos_watch_add(t uuid, u uuid, c uuid, started timestamptz, n integer, done integer, secs bigint)
+CREATE FUNCTION stvos_watch_add(t uuid, u uuid, c uuid, started timestamptz, n integer, done integer, secs bigint,
+    last timestamptz, removed boolean)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     p uuid;
@@ -60,6 +76,15 @@ BEGIN
     VALUES (t, p, d, u, n, secs)
     ON CONFLICT (tenant_id, partner_id, day, user_id) DO UPDATE SET sessions = w.sessions + excluded.sessions,
         watched_seconds = w.watched_seconds + excluded.watched_seconds;
+    IF removed THEN
+        last := (SELECT max(last_beat_at) FROM playback_sessions WHERE tenant_id = t AND user_id = u);
+    END IF;
+    INSERT INTO watch_members AS w (tenant_id, partner_id, user_id, sessions, completed, watched_seconds, last_watched_at)
+    VALUES (t, p, u, n, done, secs, last)
+    ON CONFLICT (tenant_id, partner_id, user_id) DO UPDATE SET sessions = w.sessions + excluded.sessions,
+        completed = w.completed + excluded.completed, watched_seconds = w.watched_seconds + excluded.watched_seconds,
+        last_watched_at = CASE WHEN removed THEN excluded.last_watched_at
+            ELSE greatest(w.last_watched_at, excluded.last_watched_at) END;
 END
 $$;
 -- +goose StatementEnd
@@ -70,26 +95,27 @@ CREATE FUNCTION stvos_watch_segment() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND NEW.tenant_id = OLD.tenant_id AND NEW.user_id = OLD.user_id
             AND NEW.class_id = OLD.class_id AND NEW.started_at = OLD.started_at THEN
-        IF NEW.watched_seconds <> OLD.watched_seconds OR NEW.completed <> OLD.completed THEN
+        IF NEW.watched_seconds <> OLD.watched_seconds OR NEW.completed <> OLD.completed OR NEW.last_beat_at <> OLD.last_beat_at THEN
             PERFORM stvos_watch_add(NEW.tenant_id, NEW.user_id, NEW.class_id, NEW.started_at, 0,
-                NEW.completed::integer - OLD.completed::integer, NEW.watched_seconds::bigint - OLD.watched_seconds);
+                NEW.completed::integer - OLD.completed::integer, NEW.watched_seconds::bigint - OLD.watched_seconds,
+                NEW.last_beat_at, NEW.last_beat_at < OLD.last_beat_at);
         END IF;
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         PERFORM stvos_watch_add(OLD.tenant_id, OLD.user_id, OLD.class_id, OLD.started_at, -1,
-            -OLD.completed::integer, -OLD.watched_seconds::bigint);
+            -OLD.completed::integer, -OLD.watched_seconds::bigint, NULL, true);
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
         PERFORM stvos_watch_add(NEW.tenant_id, NEW.user_id, NEW.class_id, NEW.started_at, 1,
-            NEW.completed::integer, NEW.watched_seconds);
+            NEW.completed::integer, NEW.watched_seconds, NEW.last_beat_at, false);
     END IF;
     RETURN NULL;
 END
 $$;
 -- +goose StatementEnd
-CREATE TRIGGER watch_rollups AFTER INSERT OR DELETE OR UPDATE OF tenant_id, user_id, class_id, started_at, watched_seconds, completed
-    ON playback_sessions FOR EACH ROW EXECUTE FUNCTION stvos_watch_segment();
+CREATE TRIGGER watch_rollups AFTER INSERT OR DELETE OR UPDATE OF tenant_id, user_id, class_id, started_at, last_beat_at,
+    watched_seconds, completed ON playback_sessions FOR EACH ROW EXECUTE FUNCTION stvos_watch_segment();
 
 -- stvos_watch_member moves a member's segments to (or from) the rollups of (or away from) their
 -- partner: sign is 1 to add, -1 to take away.
@@ -106,6 +132,11 @@ CREATE FUNCTION stvos_watch_member(t uuid, u uuid, p uuid, sign integer) RETURNS
     FROM playback_sessions WHERE tenant_id = t AND user_id = u GROUP BY 3
     ON CONFLICT (tenant_id, partner_id, day, user_id) DO UPDATE SET sessions = w.sessions + excluded.sessions,
         watched_seconds = w.watched_seconds + excluded.watched_seconds;
+    -- A member's row holds all their segments: it comes and goes with the membership.
+    DELETE FROM watch_members WHERE tenant_id = t AND partner_id = p AND user_id = u AND sign < 0;
+    INSERT INTO watch_members (tenant_id, partner_id, user_id, sessions, completed, watched_seconds, last_watched_at)
+    SELECT t, p, u, count(*), count(*) FILTER (WHERE completed), sum(watched_seconds), max(last_beat_at)
+    FROM playback_sessions WHERE tenant_id = t AND user_id = u AND sign > 0 HAVING count(*) > 0;
 $$;
 -- +goose StatementEnd
 
@@ -146,6 +177,7 @@ BEGIN
         PERFORM set_config('app.tenant_id', t::text, true);
         DELETE FROM watch_partner_days WHERE tenant_id = t;
         DELETE FROM watch_member_days WHERE tenant_id = t;
+        DELETE FROM watch_members WHERE tenant_id = t;
         INSERT INTO watch_partner_days (tenant_id, partner_id, day, class_id, sessions, completed, watched_seconds)
         SELECT t, pm.partner_id, (p.started_at AT TIME ZONE 'UTC')::date, p.class_id, count(*), count(*) FILTER (WHERE p.completed),
             sum(p.watched_seconds)
@@ -155,6 +187,10 @@ BEGIN
         SELECT t, pm.partner_id, (p.started_at AT TIME ZONE 'UTC')::date, p.user_id, count(*), sum(p.watched_seconds)
         FROM playback_sessions p JOIN partner_members pm ON pm.tenant_id = p.tenant_id AND pm.user_id = p.user_id
         WHERE p.tenant_id = t GROUP BY 2, 3, 4 ORDER BY 2, 3, 4;
+        INSERT INTO watch_members (tenant_id, partner_id, user_id, sessions, completed, watched_seconds, last_watched_at)
+        SELECT t, pm.partner_id, p.user_id, count(*), count(*) FILTER (WHERE p.completed), sum(p.watched_seconds), max(p.last_beat_at)
+        FROM playback_sessions p JOIN partner_members pm ON pm.tenant_id = p.tenant_id AND pm.user_id = p.user_id
+        WHERE p.tenant_id = t GROUP BY 2, 3 ORDER BY 2, 3;
     END LOOP;
     PERFORM set_config('app.scope', '', true);
     PERFORM set_config('app.tenant_id', '', true);
@@ -168,5 +204,5 @@ SELECT stvos_watch_rebuild();
 DROP TRIGGER watch_rollups ON partner_members;
 DROP TRIGGER watch_rollups ON playback_sessions;
 DROP FUNCTION stvos_watch_rebuild(), stvos_watch_membership(), stvos_watch_member(uuid, uuid, uuid, integer),
-    stvos_watch_segment(), stvos_watch_add(uuid, uuid, uuid, timestamptz, integer, integer, bigint);
-DROP TABLE watch_member_days, watch_partner_days;
+    stvos_watch_segment(), stvos_watch_add(uuid, uuid, uuid, timestamptz, integer, integer, bigint, timestamptz, boolean);
+DROP TABLE watch_members, watch_member_days, watch_partner_days;

@@ -34,8 +34,8 @@ func (d *db) seedMembers(b *testing.B, tenantID string, partners []string, assig
 		SELECT $1::uuid, ($2::uuid[])[1 + `+assign+`], 'M' || lpad(n::text, 9, '0'), 'redeemed', 'bench-staff', j - interval '1 day', `+userID+`, j
 		FROM generate_series($3::int, $4::int) n, LATERAL (SELECT $5::timestamptz - (n % 400) * interval '1 day' - (n % 86400) * interval '1 second' AS j) t`,
 		tenantID, partners, from, to, now)
-	d.exec(b, `INSERT INTO partner_members (tenant_id, user_id, partner_id, voucher_id, joined_at)
-		SELECT tenant_id, redeemed_by, partner_id, id, redeemed_at FROM vouchers
+	d.exec(b, `INSERT INTO partner_members (tenant_id, user_id, partner_id, voucher_id, voucher_code, joined_at)
+		SELECT tenant_id, redeemed_by, partner_id, id, code, redeemed_at FROM vouchers
 		WHERE tenant_id = $1 AND code BETWEEN 'M' || lpad($2::int::text, 9, '0') AND 'M' || lpad($3::int::text, 9, '0')`, tenantID, from, to)
 }
 
