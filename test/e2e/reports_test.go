@@ -80,9 +80,9 @@ func TestPartnerMembersAnalyticsBilling(t *testing.T) {
 		}
 		return d, ms
 	}
-	d, ms := list(staff1, "")
+	d, _ := list(staff1, "")
 	require.Equal(t, 3.0, d["pagination"].(map[string]any)["total"])
-	_, ms = list(staff1, "?status=active")
+	_, ms := list(staff1, "?status=active")
 	require.Len(t, ms, 1)
 	require.Equal(t, "Ann Active", ms[0]["name"])
 	require.Equal(t, 110.0, ms[0]["totalWatchTimeMinutes"]) // 6,600 s all time
