@@ -35,6 +35,7 @@ import (
 	"github.com/stvos/stvos/core/member"
 	corepartner "github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/partnerbilling"
+	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/product"
 	"github.com/stvos/stvos/core/tenant"
@@ -57,6 +58,7 @@ var Core = fx.Module("core",
 		corepartner.NewService,
 		catalog.NewService,
 		product.NewService,
+		plan.NewService,
 		member.NewService,
 		analytics.NewService,
 		partnerbilling.NewService,

@@ -18,6 +18,7 @@ import (
 	"github.com/stvos/stvos/core/member"
 	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/product"
 	"github.com/stvos/stvos/core/session"
@@ -55,6 +56,7 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() SessionStore { return SessionStore{} }, fx.As(new(session.Store))),
 		fx.Annotate(func() CatalogStore { return CatalogStore{} }, fx.As(new(catalog.Store))),
 		fx.Annotate(func() ProductStore { return ProductStore{} }, fx.As(new(product.Store))),
+		fx.Annotate(func() PlanStore { return PlanStore{} }, fx.As(new(plan.Store))),
 		fx.Annotate(func() PlaybackStore { return PlaybackStore{} }, fx.As(new(playback.Store))),
 		fx.Annotate(func() MemberStore { return MemberStore{} }, fx.As(new(member.Store))),
 		fx.Annotate(func() AnalyticsStore { return AnalyticsStore{} }, fx.As(new(analytics.Store))),

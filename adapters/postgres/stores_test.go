@@ -65,6 +65,11 @@ func TestProductStoreContract(t *testing.T) {
 	contract.Products(t, partnerEnv(t), postgres.ProductStore{})
 }
 
+func TestPlanStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.Plans(t, setup(t).tenants(), postgres.PlanStore{})
+}
+
 func partnerEnv(t *testing.T) contract.PartnerEnv {
 	b := setup(t)
 	return contract.PartnerEnv{Tenants: b.tenants(),

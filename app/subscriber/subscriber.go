@@ -12,6 +12,7 @@ import (
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/catalog"
+	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/useradmin"
 	"github.com/stvos/stvos/ports"
@@ -34,6 +35,7 @@ type Services struct {
 	Users    *useradmin.Service
 	Audit    *audit.Service
 	Catalog  *catalog.Service
+	Plans    *plan.Service
 	Signer   ports.TokenSigner
 }
 
@@ -45,6 +47,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerAdminUsers(s, svc.Users)
 	registerAuditLog(s, svc.Audit)
 	registerCatalog(s, svc.Catalog)
+	registerPlans(s, svc.Plans)
 	registerJWKS(s, svc.Signer)
 	return s
 }

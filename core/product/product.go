@@ -6,11 +6,11 @@ package product
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/stvos/stvos/core/money"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -37,14 +37,12 @@ const (
 	MaxTypeLength        = 60
 	MaxURLLength         = 2048
 	MaxSortOrder         = 1_000_000
-	// MaxPriceDigits bounds the whole part of a price: at most 9,999,999,999.
-	MaxPriceDigits  = 10
-	DefaultCurrency = "USD"
-	MaxPageSize     = 50
+	DefaultCurrency      = "USD"
+	MaxPageSize          = 50
 )
 
 // Product is one product. Price is an exact decimal with exactly the currency's minor digits
-// ("29.99" USD, "500" JPY), or "" when the product shows no price.
+// ("29.99" USD, "500" JPY; see money.Normalize), or "" when the product shows no price.
 type Product struct {
 	ID          string
 	TenantID    string
@@ -115,10 +113,10 @@ func (p *Product) validate(v *ports.Validation, currencies ports.Currencies) {
 	v.Check(ValidStatus(p.Status), "status", "must be draft, active or archived")
 	v.Check(p.SortOrder >= -MaxSortOrder && p.SortOrder <= MaxSortOrder, "sortOrder", "must be between -1000000 and 1000000")
 	digits, ok := currencies.MinorDigits(p.Currency)
-	if !v.Check(ok, "currency", "must be an ISO 4217 currency code such as USD, EUR or JPY") || p.Price == "" {
+	if !v.Check(ok, "currency", money.CurrencyReason) || p.Price == "" {
 		return
 	}
-	price, reason := NormalizePrice(p.Price, digits)
+	price, reason := money.Normalize(p.Price, digits)
 	if v.Check(reason == "", "price", reason) {
 		p.Price = price
 	}
@@ -144,43 +142,6 @@ func ValidURL(s string) bool {
 	}
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
-}
-
-// NormalizePrice checks a decimal price ("29.99", "5", "0.5") and writes it with exactly the
-// currency's minor digits ("0.50" for 2); a price more exact than the currency allows is refused,
-// never rounded. It answers the reason when the price is not acceptable.
-func NormalizePrice(s string, digits int) (string, string) {
-	whole, frac, hasPoint := strings.Cut(s, ".")
-	if whole == "" || !allDigits(whole) || (hasPoint && (frac == "" || !allDigits(frac))) {
-		return "", "must be a decimal number such as 29.99, without sign, exponent or thousands separators"
-	}
-	whole = strings.TrimLeft(whole, "0")
-	if whole == "" {
-		whole = "0"
-	}
-	if len(whole) > MaxPriceDigits {
-		return "", "must be below 10000000000"
-	}
-	trimmed := strings.TrimRight(frac, "0")
-	if len(trimmed) > digits {
-		if digits == 0 {
-			return "", "must be a whole number in this currency"
-		}
-		return "", "must have at most " + strconv.Itoa(digits) + " decimal places in this currency"
-	}
-	if digits == 0 {
-		return whole, ""
-	}
-	return whole + "." + trimmed + strings.Repeat("0", digits-len(trimmed)), ""
-}
-
-func allDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Filter narrows a product list.
