@@ -53,7 +53,7 @@ var Version = "0.1.0"
 var Core = fx.Module("core",
 	fx.Provide(
 		fx.Annotate(func() ports.SystemClock { return ports.SystemClock{} }, fx.As(new(ports.Clock))),
-		fx.Annotate(tenants.DefaultCatalog, fx.As(new(tenant.AdapterCatalog))),
+		fx.Annotate(newCatalog, fx.As(new(tenant.AdapterCatalog))),
 		tenant.NewService,
 		corepartner.NewService,
 		catalog.NewService,
@@ -101,6 +101,7 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 		fx.Provide(fx.Annotate(func() currency.ISO4217 { return currency.ISO4217{} }, fx.As(new(ports.Currencies)))),
 		fx.Provide(fx.Annotate(newMaintenance, fx.As(new(river.Maintenance)))),
 		Core,
+		Payments,
 		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),
 		Surfaces,
 		fx.Supply(oauth.Config{Issuer: cfg.PublicURL, Limits: cfg.Limits}),
@@ -113,9 +114,9 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 }
 
 func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, a ports.Admission,
-	clock ports.Clock, p *policies.Enforcer, m *telemetry.Metrics) surface.Deps {
+	clock ports.Clock, p *policies.Enforcer, m *telemetry.Metrics, idem ports.Idempotency) surface.Deps {
 	return surface.Deps{Resolver: r, Signer: s, Admission: a, Clock: clock, Limits: cfg.Limits, Policy: p, Log: log, Version: Version,
-		PublicURL: cfg.PublicURL, Observer: m}
+		PublicURL: cfg.PublicURL, Observer: m, Idempotency: idem}
 }
 
 // newKeyUses records API key uses in batches for as long as the application runs.

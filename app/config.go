@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -41,6 +42,10 @@ type Config struct {
 	Limits    tenants.Limits
 	// Failures bounds failed sign-ins and code entries (core/throttle).
 	Failures throttle.Policy
+	// StripeSecretKey is the platform's Stripe secret key; without it clients cannot choose the
+	// stripe payments adapter. StripeURL is the Stripe API's base URL (empty: Stripe's own).
+	StripeSecretKey string
+	StripeURL       string
 }
 
 // Setting documents one configuration variable (for --help and the README).
@@ -70,7 +75,13 @@ var Settings = []Setting{
 	{"STVOS_FAILURES_PER_ACCOUNT", "failures-per-account", "5/15m", "failed sign-ins allowed per account and source address in a period, then 429 with Retry-After"},
 	{"STVOS_FAILURES_PER_ADDRESS", "failures-per-address", "50/10m", "failed sign-ins and code entries allowed per source address across accounts in a period (credential stuffing)"},
 	{"STVOS_RATE_PER_CREDENTIAL", "rate-per-credential", "600", "requests per minute per API key or token subject, unless the tenant sets its own"},
+	{"STVOS_STRIPE_SECRET_KEY", "stripe-secret-key", "", "Stripe secret key (sk_live_…, sk_test_… or a restricted rk_…) of the stripe payments adapter; empty: clients cannot choose stripe (never shown in --help)"},
+	{"STVOS_STRIPE_URL", "stripe-url", "", "base URL of the Stripe API; empty: https://api.stripe.com (tests point it at stripe-mock)"},
 }
+
+// secretSettings are read from the environment without becoming the flag's default, which
+// --help would print.
+var secretSettings = map[string]bool{"STVOS_STRIPE_SECRET_KEY": true}
 
 // LoadConfig reads the environment, then the flags in args.
 func LoadConfig(name string, args []string) (Config, error) {
@@ -78,7 +89,7 @@ func LoadConfig(name string, args []string) (Config, error) {
 	vals := map[string]*string{}
 	for _, s := range Settings {
 		def := s.Default
-		if v, ok := os.LookupEnv(s.Env); ok {
+		if v, ok := os.LookupEnv(s.Env); ok && !secretSettings[s.Env] { // a secret's value never becomes a shown default
 			def = v
 		}
 		vals[s.Env] = fs.String(s.Flag, def, s.Doc+" ("+s.Env+")")
@@ -86,7 +97,12 @@ func LoadConfig(name string, args []string) (Config, error) {
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
-	get := func(env string) string { return strings.TrimSpace(*vals[env]) }
+	get := func(env string) string {
+		if v := strings.TrimSpace(*vals[env]); v != "" || !secretSettings[env] {
+			return v
+		}
+		return strings.TrimSpace(os.Getenv(env))
+	}
 	return ParseConfig(get)
 }
 
@@ -155,6 +171,13 @@ func ParseConfig(get func(env string) string) (Config, error) {
 	}
 	if c.RedisURL == "" {
 		errs = append(errs, errors.New("STVOS_REDIS_URL is required"))
+	}
+	c.StripeSecretKey, c.StripeURL = get("STVOS_STRIPE_SECRET_KEY"), strings.TrimRight(get("STVOS_STRIPE_URL"), "/")
+	if k := c.StripeSecretKey; k != "" && !strings.HasPrefix(k, "sk_") && !strings.HasPrefix(k, "rk_") {
+		errs = append(errs, errors.New("STVOS_STRIPE_SECRET_KEY: want a Stripe secret key, sk_… or rk_… (never the publishable pk_… key)"))
+	}
+	if u, err := url.Parse(c.StripeURL); c.StripeURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		errs = append(errs, errors.New("STVOS_STRIPE_URL: want an http(s) URL such as https://api.stripe.com"))
 	}
 	if c.SigningKeyFile != "" {
 		b, err := os.ReadFile(c.SigningKeyFile)

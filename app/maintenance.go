@@ -9,32 +9,42 @@ import (
 	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
+	"github.com/stvos/stvos/ports"
 )
 
 // maintenance is the periodic upkeep the job runner calls: each tenant's expired OAuth codes and
-// tokens, device codes and old sessions are removed, tenant by tenant under row-level security.
+// tokens, device codes, old sessions and expired idempotency keys are removed, tenant by tenant
+// under row-level security.
 type maintenance struct {
 	tenants  *tenant.Service
 	grants   *grant.Service
 	devices  *device.Service
 	sessions *session.Service
+	keys     ports.Idempotency
+	clock    ports.Clock
 	log      *slog.Logger
 }
 
-func newMaintenance(t *tenant.Service, g *grant.Service, d *device.Service, s *session.Service, log *slog.Logger) *maintenance {
-	return &maintenance{tenants: t, grants: g, devices: d, sessions: s, log: log}
+func newMaintenance(t *tenant.Service, g *grant.Service, d *device.Service, s *session.Service, k ports.Idempotency,
+	c ports.Clock, log *slog.Logger) *maintenance {
+	return &maintenance{tenants: t, grants: g, devices: d, sessions: s, keys: k, clock: c, log: log}
+}
+
+// purgeKeys removes a tenant's idempotency keys whose answers expired.
+func (m *maintenance) purgeKeys(ctx context.Context, tenantID string) (int, error) {
+	return m.keys.Purge(ctx, tenantID, m.clock.Now())
 }
 
 // PurgeExpired runs the purge for every tenant; one tenant's failure does not stop the others
 // (each purge is idempotent: the next run finishes what one left).
 func (m *maintenance) PurgeExpired(ctx context.Context) error {
 	var (
-		errs                  []error
-		records, codes, ended int
-		purges                = []struct {
+		errs                        []error
+		records, codes, ended, keys int
+		purges                      = []struct {
 			n   *int
 			run func(context.Context, string) (int, error)
-		}{{&records, m.grants.Purge}, {&codes, m.devices.Purge}, {&ended, m.sessions.Purge}}
+		}{{&records, m.grants.Purge}, {&codes, m.devices.Purge}, {&ended, m.sessions.Purge}, {&keys, m.purgeKeys}}
 	)
 	after := ""
 	for {
@@ -58,6 +68,6 @@ func (m *maintenance) PurgeExpired(ctx context.Context) error {
 		after = ts[len(ts)-1].ID
 	}
 	m.log.InfoContext(ctx, "purged expired rows", "oauth_records", records, "device_codes", codes,
-		"sessions", ended, "failures", len(errs))
+		"sessions", ended, "idempotency_keys", keys, "failures", len(errs))
 	return errors.Join(errs...)
 }

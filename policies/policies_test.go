@@ -26,6 +26,7 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"admin", tenantA, "app:strings", "read", true},
 		{"admin", tenantA, "admin:plans", "write", true},
 		{"admin", tenantA, "app:plans", "read", true},
+		{"admin", tenantA, "self:payment-methods", "write", true},
 
 		{"subscriber", tenantA, "self:account", "write", true},
 		{"subscriber", tenantA, "app:classes", "read", true},
@@ -33,6 +34,8 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"subscriber", tenantA, "app:plans", "read", true},
 		{"subscriber", tenantA, "admin:plans", "read", false},
 		{"subscriber", tenantA, "admin:plans", "write", false},
+		{"subscriber", tenantA, "self:payment-methods", "read", true},
+		{"subscriber", tenantA, "self:payment-methods", "write", true},
 		{"subscriber", tenantA, "platform:tenants", "read", false},
 		{"subscriber", tenantA, "partner:members", "read", false},
 
@@ -41,6 +44,8 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"client", tenantA, "admin:plans", "read", false},
 		{"client", tenantA, "auth:login", "call", true},
 		{"client", tenantA, "self:account", "read", false},
+		{"client", tenantA, "self:payment-methods", "read", false},
+		{"client", tenantA, "self:payment-methods", "write", false},
 		{"client", "platform", "platform:tenants", "read", false},
 
 		{"partner_viewer", tenantA, "partner:members", "read", true},
@@ -52,6 +57,8 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"partner_owner", tenantA, "partner:vouchers", "write", true},
 		{"partner_owner", tenantA, "admin:users", "read", false},
 		{"partner_owner", tenantA, "admin:plans", "write", false},
+		{"partner_owner", tenantA, "self:payment-methods", "read", false},
+		{"scope:billing", tenantA, "self:payment-methods", "read", false},
 		{"partner_owner", "platform", "platform:partners", "write", false},
 
 		{"scope:user", tenantA, "enterprise:user", "write", true},

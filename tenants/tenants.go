@@ -13,9 +13,11 @@ import (
 
 // Catalog lists the adapters a tenant can choose for each port. It implements
 // tenant.AdapterCatalog. Adapters that do not exist yet are not listed: a tenant cannot choose
-// what the platform cannot run.
+// what the platform cannot run. An adapter that exists but needs a setting this server lacks is
+// listed and marked unavailable, so choosing it is refused with the reason.
 type Catalog struct {
-	choices map[string][]string
+	choices     map[string][]string
+	unavailable map[[2]string]string
 }
 
 var _ tenant.AdapterCatalog = Catalog{}
@@ -23,18 +25,42 @@ var _ tenant.AdapterCatalog = Catalog{}
 // NewCatalog returns a catalog of the given choices per port.
 func NewCatalog(choices map[string][]string) Catalog { return Catalog{choices: choices} }
 
+// The ports whose adapter the request's registry picks per client, and their defaults.
+const (
+	// PortPayments is the payment gateway (ports.Payments).
+	PortPayments = "payments"
+	// DefaultPayments is the gateway of a client that chose none: the built-in sandbox, which
+	// never moves money.
+	DefaultPayments = "sandbox"
+)
+
 // DefaultCatalog is the platform's adapters today, by port.
 func DefaultCatalog() Catalog {
 	return NewCatalog(map[string][]string{
 		"exports":      {"csv"},
+		PortPayments:   {"sandbox", "stripe"},
 		"rate_limits":  {"redis"},
 		"storage":      {"postgres"},
 		"stream_slots": {"redis"},
 	})
 }
 
+// WithUnavailable returns the catalog with an adapter marked as not runnable on this server,
+// for the reason given (the setting it needs).
+func (c Catalog) WithUnavailable(port, name, reason string) Catalog {
+	u := make(map[[2]string]string, len(c.unavailable)+1)
+	for k, v := range c.unavailable {
+		u[k] = v
+	}
+	u[[2]string{port, name}] = reason
+	return Catalog{choices: c.choices, unavailable: u}
+}
+
 // Choices returns the adapter names for a port, or nil for an unknown port.
 func (c Catalog) Choices(port string) []string { return c.choices[port] }
+
+// Unavailable answers why this server cannot run the adapter, or "" when it can.
+func (c Catalog) Unavailable(port, name string) string { return c.unavailable[[2]string{port, name}] }
 
 // Ports lists the ports in name order.
 func (c Catalog) Ports() []string {

@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
 
+	"github.com/stvos/stvos/adapters/payments/sandbox"
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/analytics"
 	"github.com/stvos/stvos/core/audit"
@@ -18,6 +19,7 @@ import (
 	"github.com/stvos/stvos/core/member"
 	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/product"
@@ -57,11 +59,14 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() CatalogStore { return CatalogStore{} }, fx.As(new(catalog.Store))),
 		fx.Annotate(func() ProductStore { return ProductStore{} }, fx.As(new(product.Store))),
 		fx.Annotate(func() PlanStore { return PlanStore{} }, fx.As(new(plan.Store))),
+		fx.Annotate(func() PaymentMethodStore { return PaymentMethodStore{} }, fx.As(new(payment.Store))),
+		fx.Annotate(func() SandboxLedger { return SandboxLedger{} }, fx.As(new(sandbox.Ledger))),
 		fx.Annotate(func() PlaybackStore { return PlaybackStore{} }, fx.As(new(playback.Store))),
 		fx.Annotate(func() MemberStore { return MemberStore{} }, fx.As(new(member.Store))),
 		fx.Annotate(func() AnalyticsStore { return AnalyticsStore{} }, fx.As(new(analytics.Store))),
 		fx.Annotate(func() VoucherStore { return VoucherStore{} }, fx.As(new(voucher.Store)), fx.As(new(voucher.Partners))),
 		fx.Annotate(NewSigningKeyStore, fx.As(new(ports.SigningKeyStore))),
+		fx.Annotate(NewIdempotencyStore, fx.As(new(ports.Idempotency))),
 		NewOAuthSecrets,
 	),
 )

@@ -45,6 +45,8 @@ type tenantsCatalog struct{}
 func (tenantsCatalog) Choices(string) []string { return nil }
 func (tenantsCatalog) Ports() []string         { return nil }
 
+func (tenantsCatalog) Unavailable(string, string) string { return "" }
+
 func (b bundle) newTenant(t *testing.T) string {
 	t.Helper()
 	tn, err := b.svc.Create(context.Background(), tenant.NewTenant{Name: "T", Slug: "t-" + ports.NewID()[24:],

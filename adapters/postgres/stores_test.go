@@ -70,6 +70,17 @@ func TestPlanStoreContract(t *testing.T) {
 	contract.Plans(t, setup(t).tenants(), postgres.PlanStore{})
 }
 
+func TestPaymentMethodStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.PaymentMethods(t, partnerEnv(t), postgres.PaymentMethodStore{})
+}
+
+func TestIdempotencyStoreContract(t *testing.T) {
+	t.Parallel()
+	env, store := idempotencyEnv(t)
+	contract.Idempotency(t, env, store)
+}
+
 func partnerEnv(t *testing.T) contract.PartnerEnv {
 	b := setup(t)
 	return contract.PartnerEnv{Tenants: b.tenants(),

@@ -32,6 +32,10 @@ type txState struct {
 	tx    querier
 	scope ports.Scope
 	read  bool
+	// held marks the transaction of an idempotent call (IdempotencyStore.Run): the units of work
+	// begun directly inside it each run in a savepoint, so each commits or rolls back as it would
+	// alone, and all of them commit with the call's answer.
+	held bool
 }
 
 // endTimeout bounds COMMIT or ROLLBACK after the caller's context ended.
@@ -46,16 +50,25 @@ func (u *UnitOfWork) Do(ctx context.Context, scope ports.Scope, fn func(ctx cont
 		if outer.read {
 			return ports.ErrWriteInRead
 		}
+		if outer.held {
+			return savepoint(ctx, outer, scope, fn)
+		}
 		return u.nested(ctx, outer, scope, fn)
 	}
+	return u.transaction(ctx, scope, false, fn)
+}
+
+// transaction runs fn in a new lazy transaction; held marks it as an idempotent call's.
+func (u *UnitOfWork) transaction(ctx context.Context, scope ports.Scope, held bool, fn func(ctx context.Context) error) error {
 	conn, err := u.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: acquire: %w", err)
 	}
-	// A connection left inside a transaction (a failed ROLLBACK) is closed by Release, not reused.
+	// A connection left inside a transaction (a failed ROLLBACK, a panic) is closed by Release,
+	// not reused.
 	defer conn.Release()
 	tx := &lazyTx{conn: conn.Conn(), scope: scope}
-	err = fn(context.WithValue(ctx, txKey{}, &txState{tx: tx, scope: scope}))
+	err = fn(context.WithValue(ctx, txKey{}, &txState{tx: tx, scope: scope, held: held}))
 	if !tx.begun {
 		return err
 	}
@@ -87,6 +100,9 @@ func (u *UnitOfWork) Read(ctx context.Context, scope ports.Scope, fn func(ctx co
 				return err
 			}
 			return fn(context.WithValue(ctx, txKey{}, &txState{tx: &readTx{conn: outer.tx.(*readTx).conn, scope: scope}, scope: scope, read: true}))
+		}
+		if outer.held {
+			return savepoint(ctx, outer, scope, fn)
 		}
 		return u.nested(ctx, outer, scope, fn)
 	}
@@ -194,18 +210,33 @@ type lazyTx struct {
 	conn  *pgx.Conn
 	scope ports.Scope
 	begun bool
+	// savepoints counts the savepoints made, to name each one.
+	savepoints int
 }
 
 // first sends BEGIN, the scope's settings and the first statement in one batch, and returns the
 // batch positioned at that statement's result.
 func (t *lazyTx) first(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
-	t.begun = true
+	return t.after(ctx, "", sql, args)
+}
+
+// after sends a statement preceded, in the same batch, by BEGIN and the scope's settings when
+// the transaction has not begun, and by pre when it is not empty; it returns the batch positioned
+// at the statement's result.
+func (t *lazyTx) after(ctx context.Context, pre, sql string, args []any) (pgx.BatchResults, error) {
 	b := &pgx.Batch{}
-	b.Queue("BEGIN")
-	b.Queue(bindSQL, bindArgs(t.scope)...)
+	if !t.begun {
+		t.begun = true
+		b.Queue("BEGIN")
+		b.Queue(bindSQL, bindArgs(t.scope)...)
+	}
+	if pre != "" {
+		b.Queue(pre)
+	}
+	n := b.Len()
 	b.Queue(sql, args...)
 	br := t.conn.SendBatch(ctx, b)
-	for range 2 {
+	for range n {
 		if _, err := br.Exec(); err != nil {
 			return nil, errors.Join(fmt.Errorf("postgres: begin: %w", err), br.Close())
 		}

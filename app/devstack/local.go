@@ -3,6 +3,7 @@ package devstack
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -88,6 +89,15 @@ func startLocal(ctx context.Context, opt Options) (*Stack, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// Spawn starts another server process beside the stack's (a test double such as stripe-mock),
+// owned and stopped like them: Stop ends it, and it dies with this process.
+func (s *Stack) Spawn(log io.Writer, bin string, args ...string) error {
+	if log == nil {
+		log = io.Discard
+	}
+	return s.spawn(Options{Log: log}, nil, bin, args...)
 }
 
 // spawn starts a server process in its own process group and stops it with SIGINT (PostgreSQL's

@@ -67,7 +67,7 @@ func installErrorModel() {
 			}
 			var rctx context.Context = context.Background()
 			if ctx != nil {
-				rctx = ctx.Context()
+				rctx = requestContext(ctx)
 				for _, err := range errs {
 					if de := ports.AsError(err); de != nil && de.RetryAfterSeconds > 0 {
 						ctx.SetHeader("Retry-After", strconv.Itoa(de.RetryAfterSeconds))

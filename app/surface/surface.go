@@ -1,7 +1,8 @@
 // Package surface holds what every HTTP surface shares: each surface's wire conventions (error
 // body, envelope), the huma API built for it on the one listener, the guard that authenticates,
-// rate-limits and authorizes every operation from the permission it declares, the request id,
-// access log and panic recovery around every request, and the offline API reference pages.
+// rate-limits and authorizes every operation from the permission it declares, Idempotency-Key
+// support for the operations that switch it on (Idempotent), the request id, access log and
+// panic recovery around every request, and the offline API reference pages.
 package surface
 
 import (
@@ -55,7 +56,9 @@ type Deps struct {
 	Observer Observer
 	Policy   *policies.Enforcer
 	Log      *slog.Logger
-	Version  string
+	// Idempotency keeps the answers of operations that honour Idempotency-Key (Idempotent).
+	Idempotency ports.Idempotency
+	Version     string
 	// PublicURL is where clients reach the server, for absolute links in answers.
 	PublicURL string
 }
@@ -140,6 +143,9 @@ func (s *Surface) prepare(op *huma.Operation, errSchema *huma.Schema) {
 		op.MaxBodyBytes = MaxBodyBytes // operations needing more (uploads) set another bound
 	}
 	acc, _ := op.Metadata[accessKey].(Access)
+	if IsIdempotent(op) {
+		s.declareIdempotent(op, acc)
+	}
 	op.Security = acc.security()
 	for _, code := range acc.errors() {
 		if !contains(op.Errors, code) {

@@ -91,6 +91,9 @@ func ValidColor(s string) bool { return colorPattern.MatchString(s) }
 type AdapterCatalog interface {
 	Choices(port string) []string
 	Ports() []string
+	// Unavailable answers why this server cannot run an adapter it lists (a setting it needs is
+	// not set), or "" when it can.
+	Unavailable(port, name string) string
 }
 
 func validateName(v *ports.Validation, field, name string) {
@@ -129,7 +132,12 @@ func validateAdapters(v *ports.Validation, a map[string]string, catalog AdapterC
 		for _, c := range choices {
 			ok = ok || c == name
 		}
-		v.Check(ok, "adapters."+port, "must be one of: "+strings.Join(choices, ", "))
+		if !v.Check(ok, "adapters."+port, "must be one of: "+strings.Join(choices, ", ")) {
+			continue
+		}
+		if why := catalog.Unavailable(port, name); why != "" {
+			v.Add("adapters."+port, name+" is not available on this server: "+why)
+		}
 	}
 }
 

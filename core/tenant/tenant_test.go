@@ -32,7 +32,7 @@ func TestAPIKeySecrets(t *testing.T) {
 
 func TestTenantValidation(t *testing.T) {
 	t.Parallel()
-	cat := fakeCatalog{"payments": {"sandbox"}}
+	cat := fakeCatalog{"payments": {"sandbox", "stripe"}, "mail": {"smtp", "outbox"}}
 	cases := []struct {
 		name   string
 		in     NewTenant
@@ -43,8 +43,11 @@ func TestTenantValidation(t *testing.T) {
 		{"branding", NewTenant{Name: "A", Slug: "a", Branding: Branding{PrimaryColor: "red", LogoURL: "http://insecure.test"}},
 			[]string{"branding.primary_color", "branding.logo_url"}},
 		{"features", NewTenant{Name: "A", Slug: "a", Features: map[string]bool{"Bad Key": true}}, []string{"features.Bad Key"}},
-		{"adapters", NewTenant{Name: "A", Slug: "a", Adapters: map[string]string{"payments": "stripe", "mail": "x"}},
-			[]string{"adapters.payments", "adapters.mail"}},
+		{"adapters", NewTenant{Name: "A", Slug: "a", Adapters: map[string]string{"payments": "paypal", "mail": "x", "fax": "y"}},
+			[]string{"adapters.payments", "adapters.mail", "adapters.fax"}},
+		{"an adapter listed but not configured", NewTenant{Name: "A", Slug: "a", Adapters: map[string]string{"payments": "stripe"}},
+			[]string{"adapters.payments"}},
+		{"adapters available", NewTenant{Name: "A", Slug: "a", Adapters: map[string]string{"payments": "sandbox", "mail": "outbox"}}, nil},
 		{"rate limit", NewTenant{Name: "A", Slug: "a", RateLimit: RateLimit{RequestsPerMinute: -1, Burst: 10001}},
 			[]string{"rate_limit.requests_per_minute", "rate_limit.burst"}},
 		{"strings", NewTenant{Name: "A", Slug: "a", Strings: map[string]string{"about": "x", "st_ok": strings.Repeat("x", MaxStringLength+1)}},
@@ -84,6 +87,14 @@ func (unreachedStore) Read(context.Context, ports.Scope, func(context.Context) e
 type fakeCatalog map[string][]string
 
 func (f fakeCatalog) Choices(p string) []string { return f[p] }
+
+// Unavailable: stripe needs a setting this fake server lacks.
+func (f fakeCatalog) Unavailable(port, name string) string {
+	if port == "payments" && name == "stripe" {
+		return "needs STVOS_STRIPE_SECRET_KEY"
+	}
+	return ""
+}
 func (f fakeCatalog) Ports() []string {
 	var out []string
 	for p := range f {

@@ -46,6 +46,9 @@ func Main(m *testing.M) {
 	if shared.stack != nil {
 		_ = shared.stack.Stop()
 	}
+	if stripeStack != nil {
+		_ = stripeStack.Stop()
+	}
 	os.Exit(code)
 }
 
