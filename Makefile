@@ -3,7 +3,7 @@ GO        ?= go
 PKGS      ?= ./...
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: run test lint bench bench-http bench-portal deps stripe-mock build docs-assets
+.PHONY: run test lint bench bench-http bench-portal deps stripe-mock mailpit build docs-assets
 
 ## run: provision PostgreSQL and Redis (containers when a Docker engine answers, else local processes),
 ## seed a demo client, and serve (stvos dev; -tags docker links the container provisioner)
@@ -11,7 +11,7 @@ run: deps
 	$(GO) run -tags docker ./cmd/stvos dev
 
 ## test: every test (unit, integration against real PostgreSQL and Redis, end to end), with -race
-test: deps stripe-mock
+test: deps stripe-mock mailpit
 	$(GO) test -race -count=1 $(PKGS)
 
 ## lint: gofmt, go vet, and staticcheck when it installs
@@ -59,6 +59,15 @@ STRIPE_MOCK_VERSION ?= v0.203.0
 stripe-mock:
 	@command -v stripe-mock >/dev/null 2>&1 || [ -x "$$($(GO) env GOPATH)/bin/stripe-mock" ] || [ -n "$$STVOS_TEST_STRIPE_URL" ] || \
 		{ echo "installing stripe-mock $(STRIPE_MOCK_VERSION)"; $(GO) install github.com/stripe/stripe-mock@$(STRIPE_MOCK_VERSION); }
+
+# mailpit is the real SMTP server (with an HTTP API to read what arrived) the SMTP email adapter's
+# tests and the email job's end-to-end test send to (test/harness starts it); installed with go
+# install when it is on neither PATH nor $(go env GOPATH)/bin and no STVOS_TEST_MAILPIT_URL names
+# a running one.
+MAILPIT_VERSION ?= v1.33.1
+mailpit:
+	@command -v mailpit >/dev/null 2>&1 || [ -x "$$($(GO) env GOPATH)/bin/mailpit" ] || [ -n "$$STVOS_TEST_MAILPIT_URL" ] || \
+		{ echo "installing mailpit $(MAILPIT_VERSION)"; $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION); }
 
 # deps makes sure PostgreSQL and Redis can be provisioned: DSNs in the environment, a Docker engine,
 # or local postgres and redis-server binaries. As root on Debian it installs what is missing; elsewhere

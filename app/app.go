@@ -32,6 +32,7 @@ import (
 	"github.com/stvos/stvos/core/analytics"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/catalog"
+	"github.com/stvos/stvos/core/coupon"
 	"github.com/stvos/stvos/core/member"
 	corepartner "github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/partnerbilling"
@@ -59,6 +60,7 @@ var Core = fx.Module("core",
 		catalog.NewService,
 		product.NewService,
 		plan.NewService,
+		coupon.NewService,
 		member.NewService,
 		analytics.NewService,
 		partnerbilling.NewService,
@@ -102,6 +104,7 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 		fx.Provide(fx.Annotate(newMaintenance, fx.As(new(river.Maintenance)))),
 		Core,
 		Payments,
+		Email,
 		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),
 		Surfaces,
 		fx.Supply(oauth.Config{Issuer: cfg.PublicURL, Limits: cfg.Limits}),

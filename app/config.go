@@ -7,12 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/stvos/stvos/adapters/email/smtp"
 	"github.com/stvos/stvos/core/throttle"
 	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/tenants"
@@ -46,6 +48,11 @@ type Config struct {
 	// stripe payments adapter. StripeURL is the Stripe API's base URL (empty: Stripe's own).
 	StripeSecretKey string
 	StripeURL       string
+	// SMTPURL is the mail relay of the smtp email adapter (smtp://user:password@host:port with
+	// ?starttls=mandatory|opportunistic|none, or smtps://…); without it clients cannot choose smtp.
+	SMTPURL string
+	// MailFrom is the sender of the platform's email, an address with an optional display name.
+	MailFrom string
 }
 
 // Setting documents one configuration variable (for --help and the README).
@@ -77,11 +84,13 @@ var Settings = []Setting{
 	{"STVOS_RATE_PER_CREDENTIAL", "rate-per-credential", "600", "requests per minute per API key or token subject, unless the tenant sets its own"},
 	{"STVOS_STRIPE_SECRET_KEY", "stripe-secret-key", "", "Stripe secret key (sk_live_…, sk_test_… or a restricted rk_…) of the stripe payments adapter; empty: clients cannot choose stripe (never shown in --help)"},
 	{"STVOS_STRIPE_URL", "stripe-url", "", "base URL of the Stripe API; empty: https://api.stripe.com (tests point it at stripe-mock)"},
+	{"STVOS_SMTP_URL", "smtp-url", "", "mail relay of the smtp email adapter, smtp://user:password@host:587 (STARTTLS required; ?starttls=opportunistic or ?starttls=none on a private network) or smtps://user:password@host:465; empty: clients cannot choose smtp (never shown in --help)"},
+	{"STVOS_MAIL_FROM", "mail-from", "no-reply@localhost", "sender of the platform's email, such as 'Acme TV <no-reply@acme.tv>'"},
 }
 
 // secretSettings are read from the environment without becoming the flag's default, which
 // --help would print.
-var secretSettings = map[string]bool{"STVOS_STRIPE_SECRET_KEY": true}
+var secretSettings = map[string]bool{"STVOS_STRIPE_SECRET_KEY": true, "STVOS_SMTP_URL": true}
 
 // LoadConfig reads the environment, then the flags in args.
 func LoadConfig(name string, args []string) (Config, error) {
@@ -178,6 +187,15 @@ func ParseConfig(get func(env string) string) (Config, error) {
 	}
 	if u, err := url.Parse(c.StripeURL); c.StripeURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 		errs = append(errs, errors.New("STVOS_STRIPE_URL: want an http(s) URL such as https://api.stripe.com"))
+	}
+	c.SMTPURL, c.MailFrom = get("STVOS_SMTP_URL"), get("STVOS_MAIL_FROM")
+	if c.SMTPURL != "" {
+		if _, _, err := smtp.ParseURL(c.SMTPURL, 0); err != nil { // its errors never repeat the password
+			errs = append(errs, fmt.Errorf("STVOS_SMTP_URL: %w", err))
+		}
+	}
+	if a, err := mail.ParseAddress(c.MailFrom); err != nil || !strings.Contains(a.Address, "@") {
+		errs = append(errs, errors.New("STVOS_MAIL_FROM: want an email address, such as 'Acme TV <no-reply@acme.tv>'"))
 	}
 	if c.SigningKeyFile != "" {
 		b, err := os.ReadFile(c.SigningKeyFile)

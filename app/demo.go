@@ -13,6 +13,8 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/stvos/stvos/adapters/email/outbox"
+	"github.com/stvos/stvos/adapters/email/smtp"
 	"github.com/stvos/stvos/app/devstack"
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/audit"
@@ -24,6 +26,7 @@ import (
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/useradmin"
 	"github.com/stvos/stvos/ports"
+	"github.com/stvos/stvos/tenants"
 )
 
 // DevOptions are the settings of `stvos dev`.
@@ -55,18 +58,26 @@ func Dev(ctx context.Context, opt DevOptions) error {
 		return err
 	}
 	defer stack.Stop()
-	cfg, err := ParseConfig(Defaults(map[string]string{
+	settings := map[string]string{
 		"STVOS_ADDR": opt.Addr, "STVOS_PUBLIC_URL": "http://" + opt.Addr, "STVOS_DATABASE_URL": stack.DatabaseURL,
 		"STVOS_REDIS_URL": stack.RedisURL, "STVOS_MIGRATE": "true", "STVOS_LOG_LEVEL": "info",
 		"STVOS_BLOB_DIR": filepath.Join(opt.Dir, "blobs"),
-	}))
+	}
+	// Email goes to the outbox (the table email_outbox, and a log line); with a relay in the
+	// environment (mailpit, say) clients may choose smtp, and the demo client, seeded then, does.
+	for _, env := range []string{"STVOS_SMTP_URL", "STVOS_MAIL_FROM"} {
+		if v := os.Getenv(env); v != "" {
+			settings[env] = v
+		}
+	}
+	cfg, err := ParseConfig(Defaults(settings))
 	if err != nil {
 		return err
 	}
 	var svc demoServices
 	var parts demoParts
 	ready := func(ctx context.Context) error {
-		d, err := seedDemo(ctx, opt.Dir, svc, parts)
+		d, err := seedDemo(ctx, opt.Dir, svc, parts, demoEmail(cfg))
 		if err != nil {
 			return err
 		}
@@ -117,7 +128,15 @@ type demoServices struct {
 }
 
 // seedDemo creates the demo client the first time and reads its credentials back afterwards.
-func seedDemo(ctx context.Context, dir string, svc demoServices, parts demoParts) (demo, error) {
+// demoEmail is the email adapter of the demo client: smtp when the server has a relay, else the outbox.
+func demoEmail(cfg Config) string {
+	if cfg.SMTPURL != "" {
+		return smtp.Name
+	}
+	return outbox.Name
+}
+
+func seedDemo(ctx context.Context, dir string, svc demoServices, parts demoParts, email string) (demo, error) {
 	path := filepath.Join(dir, "demo.json")
 	var d demo
 	if b, err := os.ReadFile(path); err == nil {
@@ -133,6 +152,7 @@ func seedDemo(ctx context.Context, dir string, svc demoServices, parts demoParts
 	t, err := svc.Tenants.Create(ctx, tenant.NewTenant{Name: "Demo Fitness", Slug: d.TenantSlug,
 		Branding: tenant.Branding{DisplayName: "Demo Fitness", PrimaryColor: "#0f766e", SecondaryColor: "#f0fdfa"},
 		Features: map[string]bool{"vouchers": true, "store": true},
+		Adapters: map[string]string{tenants.PortEmail: email},
 		Strings: map[string]string{"st_aboutus": "<h1>About Demo Fitness</h1><p>Classes anywhere.</p>",
 			"st_privacypolicy": "<h1>Privacy Policy</h1><p>We keep what we need.</p>"}})
 	if errors.Is(err, ports.ErrConflict) {

@@ -5,6 +5,7 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/stvos/stvos/adapters/email/smtp"
 	"github.com/stvos/stvos/adapters/payments/sandbox"
 	"github.com/stvos/stvos/adapters/payments/stripe"
 	"github.com/stvos/stvos/core/audit"
@@ -43,6 +44,9 @@ func newCatalog(cfg Config) tenants.Catalog {
 	c := tenants.DefaultCatalog()
 	if cfg.StripeSecretKey == "" {
 		c = c.WithUnavailable(tenants.PortPayments, stripe.Name, "it needs the server setting STVOS_STRIPE_SECRET_KEY, which is not set")
+	}
+	if cfg.SMTPURL == "" {
+		c = c.WithUnavailable(tenants.PortEmail, smtp.Name, "it needs the server setting STVOS_SMTP_URL, which is not set")
 	}
 	return c
 }

@@ -27,6 +27,9 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"admin", tenantA, "admin:plans", "write", true},
 		{"admin", tenantA, "app:plans", "read", true},
 		{"admin", tenantA, "self:payment-methods", "write", true},
+		{"admin", tenantA, "admin:coupons", "write", true},
+		{"admin", tenantA, "admin:coupons", "read", true},
+		{"admin", tenantA, "self:coupons", "read", true},
 
 		{"subscriber", tenantA, "self:account", "write", true},
 		{"subscriber", tenantA, "app:classes", "read", true},
@@ -36,6 +39,9 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"subscriber", tenantA, "admin:plans", "write", false},
 		{"subscriber", tenantA, "self:payment-methods", "read", true},
 		{"subscriber", tenantA, "self:payment-methods", "write", true},
+		{"subscriber", tenantA, "self:coupons", "read", true},
+		{"subscriber", tenantA, "admin:coupons", "read", false},
+		{"subscriber", tenantA, "admin:coupons", "write", false},
 		{"subscriber", tenantA, "platform:tenants", "read", false},
 		{"subscriber", tenantA, "partner:members", "read", false},
 
@@ -46,6 +52,8 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"client", tenantA, "self:account", "read", false},
 		{"client", tenantA, "self:payment-methods", "read", false},
 		{"client", tenantA, "self:payment-methods", "write", false},
+		{"client", tenantA, "self:coupons", "read", false},
+		{"client", tenantA, "admin:coupons", "read", false},
 		{"client", "platform", "platform:tenants", "read", false},
 
 		{"partner_viewer", tenantA, "partner:members", "read", true},
@@ -57,6 +65,7 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"partner_owner", tenantA, "partner:vouchers", "write", true},
 		{"partner_owner", tenantA, "admin:users", "read", false},
 		{"partner_owner", tenantA, "admin:plans", "write", false},
+		{"partner_owner", tenantA, "admin:coupons", "write", false},
 		{"partner_owner", tenantA, "self:payment-methods", "read", false},
 		{"scope:billing", tenantA, "self:payment-methods", "read", false},
 		{"partner_owner", "platform", "platform:partners", "write", false},

@@ -32,11 +32,17 @@ const (
 	// DefaultPayments is the gateway of a client that chose none: the built-in sandbox, which
 	// never moves money.
 	DefaultPayments = "sandbox"
+	// PortEmail is the email sender (ports.Email).
+	PortEmail = "email"
+	// DefaultEmail is the sender of a client that chose none: the outbox, which keeps messages
+	// in the database and sends nothing.
+	DefaultEmail = "outbox"
 )
 
 // DefaultCatalog is the platform's adapters today, by port.
 func DefaultCatalog() Catalog {
 	return NewCatalog(map[string][]string{
+		PortEmail:      {"outbox", "smtp"},
 		"exports":      {"csv"},
 		PortPayments:   {"sandbox", "stripe"},
 		"rate_limits":  {"redis"},

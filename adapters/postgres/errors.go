@@ -20,6 +20,7 @@ var conflictCodes = map[string]*ports.Error{
 	"directory_pkey":          ports.Conflict("ALREADY_REGISTERED", "The identifier is already registered."),
 	"categories_name":         ports.Conflict("CATEGORY_EXISTS", "A category of this client already has that name."),
 	"partner_members_pkey":    ports.Conflict("ALREADY_MEMBER", "The user is already a member of a partner."),
+	"coupons_code":            ports.Conflict("COUPON_CODE_TAKEN", "Another coupon of this client already has this code."),
 }
 
 // translate turns a pgx error into the port's error kinds, once, at the edge of the adapter.

@@ -70,6 +70,11 @@ func TestPlanStoreContract(t *testing.T) {
 	contract.Plans(t, setup(t).tenants(), postgres.PlanStore{})
 }
 
+func TestCouponStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.Coupons(t, partnerEnv(t), postgres.CouponStore{})
+}
+
 func TestPaymentMethodStoreContract(t *testing.T) {
 	t.Parallel()
 	contract.PaymentMethods(t, partnerEnv(t), postgres.PaymentMethodStore{})

@@ -16,6 +16,8 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
 	"go.uber.org/fx"
+
+	"github.com/stvos/stvos/ports"
 )
 
 // Migrate applies River's own migrations as the URL's role (which owns the schema), after the
@@ -72,10 +74,12 @@ type Config struct {
 	URL string
 }
 
-// New returns a River client working the platform's jobs on the pool.
-func New(pool *pgxpool.Pool, m Maintenance, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
+// New returns a River client working the platform's jobs on the pool: the periodic purge, and
+// the email messages the mailer delivers.
+func New(pool *pgxpool.Pool, m Maintenance, mail Mailer, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
 	workers := rv.NewWorkers()
 	rv.AddWorker(workers, &purgeWorker{m: m})
+	rv.AddWorker(workers, &emailWorker{m: mail, log: log.With("component", "email")})
 	return rv.NewClient(riverpgxv5.New(pool), &rv.Config{
 		Logger:  log.With("component", "river"),
 		Queues:  map[string]rv.QueueConfig{rv.QueueDefault: {MaxWorkers: 10}},
@@ -87,13 +91,13 @@ func New(pool *pgxpool.Pool, m Maintenance, log *slog.Logger) (*rv.Client[pgx.Tx
 
 // Module starts and stops the client with the application.
 var Module = fx.Module("river",
-	fx.Provide(func(lc fx.Lifecycle, cfg Config, pool *pgxpool.Pool, m Maintenance, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
+	fx.Provide(func(lc fx.Lifecycle, cfg Config, pool *pgxpool.Pool, m Maintenance, mail Mailer, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
 		if cfg.Migrate {
 			if err := Migrate(context.Background(), cfg.URL); err != nil {
 				return nil, err
 			}
 		}
-		c, err := New(pool, m, log)
+		c, err := New(pool, m, mail, log)
 		if err != nil {
 			return nil, err
 		}
@@ -103,5 +107,6 @@ var Module = fx.Module("river",
 		})
 		return c, nil
 	}),
+	fx.Provide(fx.Annotate(NewJobs, fx.As(new(ports.Jobs)))),
 	fx.Invoke(func(*rv.Client[pgx.Tx]) {}),
 )

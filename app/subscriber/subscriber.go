@@ -12,6 +12,7 @@ import (
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/catalog"
+	"github.com/stvos/stvos/core/coupon"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/session"
@@ -37,6 +38,7 @@ type Services struct {
 	Audit    *audit.Service
 	Catalog  *catalog.Service
 	Plans    *plan.Service
+	Coupons  *coupon.Service
 	Payments *payment.Service
 	Signer   ports.TokenSigner
 }
@@ -50,6 +52,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerAuditLog(s, svc.Audit)
 	registerCatalog(s, svc.Catalog)
 	registerPlans(s, svc.Plans)
+	registerCoupons(s, svc.Coupons)
 	registerPaymentMethods(s, svc.Payments)
 	registerJWKS(s, svc.Signer)
 	return s

@@ -49,6 +49,9 @@ func Main(m *testing.M) {
 	if stripeStack != nil {
 		_ = stripeStack.Stop()
 	}
+	if mailpitStack != nil {
+		_ = mailpitStack.Stop()
+	}
 	os.Exit(code)
 }
 

@@ -3,11 +3,9 @@ package harness
 import (
 	"context"
 	_ "embed" // the stripe-mock fixtures
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -59,7 +57,7 @@ func startStripeMock() (string, error) {
 	if u := os.Getenv("STVOS_TEST_STRIPE_URL"); u != "" {
 		return strings.TrimRight(u, "/"), nil
 	}
-	bin, err := findStripeMock()
+	bin, err := findProgram("stripe-mock")
 	if err != nil {
 		return "", err
 	}
@@ -89,38 +87,6 @@ func startStripeMock() (string, error) {
 		return "", err
 	}
 	return u, nil
-}
-
-// findStripeMock looks on PATH, then where go install puts programs.
-func findStripeMock() (string, error) {
-	if p, err := exec.LookPath("stripe-mock"); err == nil {
-		return p, nil
-	}
-	var dirs []string
-	if d := os.Getenv("GOBIN"); d != "" {
-		dirs = append(dirs, d)
-	}
-	if out, err := exec.Command("go", "env", "GOBIN", "GOPATH").Output(); err == nil {
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		if len(lines) == 2 {
-			if lines[0] != "" {
-				dirs = append(dirs, lines[0])
-			}
-			for _, p := range filepath.SplitList(lines[1]) {
-				dirs = append(dirs, filepath.Join(p, "bin"))
-			}
-		}
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		dirs = append(dirs, filepath.Join(home, "go", "bin"))
-	}
-	for _, d := range dirs {
-		p := filepath.Join(d, "stripe-mock")
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-			return p, nil
-		}
-	}
-	return "", errors.New("no stripe-mock on PATH, in $GOBIN or in $(go env GOPATH)/bin")
 }
 
 // waitStripe polls until stripe-mock answers an authenticated request.

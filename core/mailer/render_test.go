@@ -1,0 +1,74 @@
+package mailer_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stvos/stvos/core/mailer"
+)
+
+func renderer(t *testing.T) *mailer.Renderer {
+	t.Helper()
+	r, err := mailer.NewRenderer()
+	require.NoError(t, err)
+	return r
+}
+
+func TestRenderBrandingAndEscaping(t *testing.T) {
+	t.Parallel()
+	r := renderer(t)
+	b := mailer.Brand{Name: `Evil <script>alert(1)</script> & Co`, PrimaryColor: "#ff6600", LogoURL: "https://cdn.acme.test/logo.png"}
+	out, err := r.Render(mailer.EventPaymentFailed, "en", b, `Ana "<b>"`, map[string]string{
+		"amount": "9.99 USD", "action_url": "https://acme.test/billing?a=1&b=2"})
+	require.NoError(t, err)
+	require.Equal(t, "en", out.Language)
+	require.Equal(t, `Your payment to Evil <script>alert(1)</script> & Co failed`, out.Subject, "the subject is plain text")
+	require.NotContains(t, out.HTML, "<script>", "the client's name is escaped in the HTML body")
+	require.Contains(t, out.HTML, "Evil &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co")
+	require.Contains(t, out.HTML, "Ana &#34;&lt;b&gt;&#34;")
+	require.Contains(t, out.HTML, `src="https://cdn.acme.test/logo.png"`)
+	require.Contains(t, out.HTML, "#ff6600", "the client's colour")
+	require.Contains(t, out.HTML, `href="https://acme.test/billing?a=1&amp;b=2"`)
+	require.Contains(t, out.HTML, "<strong>9.99 USD</strong>")
+	require.Contains(t, out.HTML, "<title>Your payment to Evil &lt;script&gt;")
+	require.Contains(t, out.Text, "Hello Ana \"<b>\",")
+	require.Contains(t, out.Text, "9.99 USD")
+	require.Contains(t, out.Text, "https://acme.test/billing?a=1&b=2")
+}
+
+func TestRenderRefusesUnsafeBranding(t *testing.T) {
+	t.Parallel()
+	r := renderer(t)
+	out, err := r.Render(mailer.EventWelcome, "", mailer.Brand{Name: "Acme", PrimaryColor: "red;background:url(x)",
+		LogoURL: "javascript:alert(1)"}, "", map[string]string{"action_url": "javascript:alert(2)"})
+	require.NoError(t, err)
+	require.NotContains(t, out.HTML, "javascript:")
+	require.NotContains(t, out.HTML, "url(x)")
+	require.Contains(t, out.HTML, mailer.DefaultColor)
+	require.Contains(t, out.HTML, "<strong style=\"font-size:20px;color:#18181b\">Acme</strong>", "no logo: the name")
+	require.True(t, strings.HasPrefix(out.Text, "Hello,\n"), "no name: a plain greeting")
+}
+
+func TestRenderLanguage(t *testing.T) {
+	t.Parallel()
+	r := renderer(t)
+	b := mailer.Brand{Name: "Acme TV", PrimaryColor: "#123456"}
+	for tag, want := range map[string]string{"": "en", "en": "en", "de": "de", "de-AT": "de", "DE_ch": "de", "fr": "en", "xx-YY": "en"} {
+		require.Equal(t, want, r.Language(mailer.EventWelcome, tag), tag)
+	}
+	de, err := r.Render(mailer.EventWelcome, "de-AT", b, "Jonas", nil)
+	require.NoError(t, err)
+	require.Equal(t, "de", de.Language)
+	require.Equal(t, "Willkommen bei Acme TV", de.Subject)
+	require.Contains(t, de.Text, "Hallo Jonas,")
+	require.Contains(t, de.HTML, `<html lang="de">`)
+	en, err := r.Render(mailer.EventWelcome, "fr", b, "Jonas", nil)
+	require.NoError(t, err)
+	require.Equal(t, "Welcome to Acme TV", en.Subject, "a language without templates falls back to English")
+
+	_, err = r.Render("no_such_event", "en", b, "", nil)
+	require.Error(t, err)
+	require.Equal(t, []string{mailer.EventPaymentFailed, mailer.EventWelcome}, r.Events())
+}

@@ -1,0 +1,19 @@
+package ports
+
+import "context"
+
+// Job is a background job's arguments: a value that encodes to JSON, named by its kind
+// ("email.send"), which picks the worker that runs it.
+type Job interface {
+	Kind() string
+}
+
+// Jobs enqueues background jobs in the unit of work in ctx, so that a job commits or rolls back
+// with the change that causes it: a job enqueued in a transaction that rolls back never runs, and
+// one that commits is run by a worker after the commit, retried with backoff while it fails.
+//
+// Errors: called outside a unit of work, ErrNoUnitOfWork; inside a Read, ErrWriteInRead; a kind
+// no worker runs, or arguments that do not encode, an error for the logs (a programming error).
+type Jobs interface {
+	Enqueue(ctx context.Context, job Job) error
+}
