@@ -26,8 +26,9 @@ var Identity = fx.Module("identity",
 		func(u ports.UnitOfWork, st session.Store, sg ports.TokenSigner, r ports.Revocations, c ports.Clock) *session.Service {
 			return session.NewService(session.Deps{UnitOfWork: u, Store: st, Signer: sg, Revocations: r, Clock: c})
 		},
-		func(u ports.UnitOfWork, st account.Store, p *credential.Passwords, s *session.Service, b ports.BlobStore, c ports.Clock) *account.Service {
-			return account.NewService(account.Deps{UnitOfWork: u, Store: st, Passwords: p, Sessions: s, Blobs: b, Clock: c})
+		func(u ports.UnitOfWork, st account.Store, p *credential.Passwords, s *session.Service, b ports.BlobStore, c ports.Clock,
+			g account.Greeter) *account.Service {
+			return account.NewService(account.Deps{UnitOfWork: u, Store: st, Passwords: p, Sessions: s, Blobs: b, Clock: c, Greeter: g})
 		},
 		func(u ports.UnitOfWork, st useradmin.Store, p *credential.Passwords, s *session.Service, a audit.Store, c ports.Clock,
 			pb *playback.Service) *useradmin.Service {

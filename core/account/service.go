@@ -21,6 +21,8 @@ type Deps struct {
 	Sessions   *session.Service
 	Blobs      ports.BlobStore
 	Clock      ports.Clock
+	// Greeter, when set, welcomes each new subscriber in their registration's unit of work.
+	Greeter Greeter
 }
 
 // Service holds a user's own account use cases.
@@ -28,6 +30,12 @@ type Service struct{ d Deps }
 
 // NewService returns the account use cases.
 func NewService(d Deps) *Service { return &Service{d: d} }
+
+// Greeter welcomes a new subscriber (by email): it runs in the registration's unit of work, so
+// the welcome goes out only if the account is created, and its failure undoes the registration.
+type Greeter interface {
+	Welcome(ctx context.Context, u User) error
+}
 
 // Enrollment is the seam through which registration redeems a voucher code (the partner portal
 // plugs it in); it runs in the registration's unit of work, so a failed redemption undoes the
@@ -73,6 +81,11 @@ func (s *Service) Register(ctx context.Context, tenantID string, r Registration,
 		}
 		if r.VoucherCode != "" {
 			if err := enroll.Redeem(ctx, tenantID, u.ID, r.VoucherCode); err != nil {
+				return err
+			}
+		}
+		if s.d.Greeter != nil {
+			if err := s.d.Greeter.Welcome(ctx, u); err != nil {
 				return err
 			}
 		}

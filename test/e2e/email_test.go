@@ -97,3 +97,34 @@ func TestEmailJobs(t *testing.T) {
 	// Outside a unit of work nothing is enqueued.
 	require.ErrorIs(t, queue.Enqueue(ctx, kept), ports.ErrNoUnitOfWork)
 }
+
+// TestRegistrationSendsTheWelcome registers over HTTP and finds the welcome message of that
+// account in the client's sender (the outbox, by default), greeting the member by name; a
+// registration refused (a taken email) enqueues nothing.
+func TestRegistrationSendsTheWelcome(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := harness.StartServer(t)
+	op := operator(t, srv)
+	tenantID, key := onboard(t, op, "welcome-mail", nil)
+	app := newClient(t, srv.URL).with("X-API-Key", key)
+	body := map[string]string{"email": "nia@welcome.stvos.test", "password": demoPassword, "name": "Nia Welcome"}
+	r := app.call("POST", "/auth/register", body)
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
+	require.Equal(t, http.StatusConflict, app.call("POST", "/auth/register", body).Status)
+
+	owner, err := pgx.Connect(ctx, srv.Config.DatabaseURL) // the owner role, past row-level security
+	require.NoError(t, err)
+	defer owner.Close(ctx)
+	var subject, text string
+	require.Eventually(t, func() bool {
+		return owner.QueryRow(ctx, `SELECT subject, text_body FROM email_outbox WHERE tenant_id = $1 AND recipients = $2`,
+			tenantID, []string{body["email"]}).Scan(&subject, &text) == nil
+	}, 10*time.Second, 50*time.Millisecond, "the welcome reached the outbox")
+	require.Equal(t, "Welcome to Client welcome-mail", subject)
+	require.Contains(t, text, "Hello Nia Welcome,")
+	var jobs int
+	require.NoError(t, owner.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'email.send' AND args->>'tenant_id' = $1`,
+		tenantID).Scan(&jobs))
+	require.Equal(t, 1, jobs, "the refused second registration enqueued nothing")
+}
