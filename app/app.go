@@ -31,8 +31,10 @@ import (
 	"github.com/stvos/stvos/app/telemetry"
 	"github.com/stvos/stvos/core/analytics"
 	"github.com/stvos/stvos/core/audit"
+	"github.com/stvos/stvos/core/balance"
 	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/coupon"
+	"github.com/stvos/stvos/core/giftcard"
 	"github.com/stvos/stvos/core/member"
 	corepartner "github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/partnerbilling"
@@ -61,6 +63,7 @@ var Core = fx.Module("core",
 		product.NewService,
 		plan.NewService,
 		coupon.NewService,
+		balance.NewService,
 		member.NewService,
 		analytics.NewService,
 		partnerbilling.NewService,
@@ -71,6 +74,10 @@ var Core = fx.Module("core",
 		func(cfg Config, u ports.UnitOfWork, st playback.Store, sl ports.StreamSlots, c ports.Clock) *playback.Service {
 			return playback.NewService(playback.Deps{UnitOfWork: u, Store: st, Slots: sl, Clock: c, SlotTTL: cfg.StreamTTL,
 				MaxStreams: func(string) int { return cfg.MaxStreams }})
+		},
+		func(u ports.UnitOfWork, st giftcard.Store, b *balance.Service, a audit.Store, cur ports.Currencies, t *throttle.Throttle,
+			c ports.Clock) *giftcard.Service {
+			return giftcard.NewService(giftcard.Deps{UnitOfWork: u, Store: st, Balance: b, Audit: a, Currencies: cur, Throttle: t, Clock: c})
 		},
 		func(u ports.UnitOfWork, st voucher.Store, p voucher.Partners, a audit.Store, t *throttle.Throttle, c ports.Clock) *voucher.Service {
 			return voucher.NewService(voucher.Deps{UnitOfWork: u, Store: st, Partners: p, Audit: a, Throttle: t, Clock: c})

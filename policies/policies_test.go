@@ -30,6 +30,8 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"admin", tenantA, "admin:coupons", "write", true},
 		{"admin", tenantA, "admin:coupons", "read", true},
 		{"admin", tenantA, "self:coupons", "read", true},
+		{"admin", tenantA, "admin:gift-cards", "write", true},
+		{"admin", tenantA, "self:gift-cards", "write", true},
 
 		{"subscriber", tenantA, "self:account", "write", true},
 		{"subscriber", tenantA, "app:classes", "read", true},
@@ -42,6 +44,9 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"subscriber", tenantA, "self:coupons", "read", true},
 		{"subscriber", tenantA, "admin:coupons", "read", false},
 		{"subscriber", tenantA, "admin:coupons", "write", false},
+		{"subscriber", tenantA, "self:gift-cards", "read", true},
+		{"subscriber", tenantA, "self:gift-cards", "write", true},
+		{"subscriber", tenantA, "admin:gift-cards", "write", false},
 		{"subscriber", tenantA, "platform:tenants", "read", false},
 		{"subscriber", tenantA, "partner:members", "read", false},
 
@@ -54,6 +59,9 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"client", tenantA, "self:payment-methods", "write", false},
 		{"client", tenantA, "self:coupons", "read", false},
 		{"client", tenantA, "admin:coupons", "read", false},
+		{"client", tenantA, "self:gift-cards", "read", false},
+		{"client", tenantA, "self:gift-cards", "write", false},
+		{"client", tenantA, "admin:gift-cards", "write", false},
 		{"client", "platform", "platform:tenants", "read", false},
 
 		{"partner_viewer", tenantA, "partner:members", "read", true},
@@ -66,6 +74,8 @@ func TestPolicyTruthTable(t *testing.T) {
 		{"partner_owner", tenantA, "admin:users", "read", false},
 		{"partner_owner", tenantA, "admin:plans", "write", false},
 		{"partner_owner", tenantA, "admin:coupons", "write", false},
+		{"partner_owner", tenantA, "admin:gift-cards", "write", false},
+		{"partner_owner", tenantA, "self:gift-cards", "write", false},
 		{"partner_owner", tenantA, "self:payment-methods", "read", false},
 		{"scope:billing", tenantA, "self:payment-methods", "read", false},
 		{"partner_owner", "platform", "platform:partners", "write", false},

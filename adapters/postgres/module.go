@@ -13,9 +13,11 @@ import (
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/analytics"
 	"github.com/stvos/stvos/core/audit"
+	"github.com/stvos/stvos/core/balance"
 	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/coupon"
 	"github.com/stvos/stvos/core/device"
+	"github.com/stvos/stvos/core/giftcard"
 	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/core/member"
 	"github.com/stvos/stvos/core/operator"
@@ -61,6 +63,8 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() ProductStore { return ProductStore{} }, fx.As(new(product.Store))),
 		fx.Annotate(func() PlanStore { return PlanStore{} }, fx.As(new(plan.Store)), fx.As(new(coupon.Plans))),
 		fx.Annotate(func() CouponStore { return CouponStore{} }, fx.As(new(coupon.Store))),
+		fx.Annotate(func() GiftCardStore { return GiftCardStore{} }, fx.As(new(giftcard.Store))),
+		fx.Annotate(func() BalanceStore { return BalanceStore{} }, fx.As(new(balance.Store))),
 		fx.Annotate(func() PaymentMethodStore { return PaymentMethodStore{} }, fx.As(new(payment.Store))),
 		fx.Annotate(func() SandboxLedger { return SandboxLedger{} }, fx.As(new(sandbox.Ledger))),
 		fx.Annotate(func() PlaybackStore { return PlaybackStore{} }, fx.As(new(playback.Store))),

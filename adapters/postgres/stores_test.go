@@ -105,3 +105,8 @@ func partnerEnv(t *testing.T) contract.PartnerEnv {
 		},
 	}
 }
+
+func TestGiftCardStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.GiftCards(t, partnerEnv(t), postgres.GiftCardStore{}, postgres.BalanceStore{})
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/balance"
 	"github.com/stvos/stvos/core/session"
 )
 
@@ -33,6 +34,8 @@ type UserBody struct {
 	LastLoginAt             *time.Time      `json:"last_login_at,omitempty"`
 	CreatedAt               time.Time       `json:"created_at"`
 	UpdatedAt               time.Time       `json:"updated_at"`
+	// AccountBalance is shown by GET /users/me only.
+	AccountBalance *AccountBalanceBody `json:"account_balance,omitempty" doc:"Credit the account holds (redeemed gift cards, refunds), applied to its next invoices; shown by GET /users/me, and left out when the account holds none."`
 }
 
 func userBody(u account.User) UserBody {
@@ -110,7 +113,7 @@ type SessionIDInput struct {
 	SessionID string `path:"session_id" format:"uuid"`
 }
 
-func registerMe(s *surface.Surface, accounts *account.Service, sessions *session.Service) {
+func registerMe(s *surface.Surface, accounts *account.Service, sessions *session.Service, balances *balance.Service) {
 	self := func(perm, scope string) map[string]any { return surface.PermitScoped(perm, scope, surface.UserToken) }
 	huma.Register(s.API, huma.Operation{
 		OperationID: "get-my-account", Method: http.MethodGet, Path: "/users/me", Tags: []string{"users"},
@@ -121,7 +124,17 @@ func registerMe(s *surface.Surface, accounts *account.Service, sessions *session
 		if err != nil {
 			return nil, err
 		}
-		return userOutput(s, u), nil
+		held, err := balances.Balances(ctx, p.TenantID, p.Subject)
+		if err != nil {
+			return nil, err
+		}
+		out := userOutput(s, u)
+		// An account's balance holds one currency (gift cards in another are refused while it is
+		// not zero); should refunds ever leave several, the first in currency order is shown.
+		if len(held) > 0 {
+			out.Body.AccountBalance = accountBalanceBody(held[0])
+		}
+		return out, nil
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "update-my-account", Method: http.MethodPatch, Path: "/users/me", Tags: []string{"users"},

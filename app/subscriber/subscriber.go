@@ -11,8 +11,10 @@ import (
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/audit"
+	"github.com/stvos/stvos/core/balance"
 	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/coupon"
+	"github.com/stvos/stvos/core/giftcard"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/session"
@@ -39,6 +41,8 @@ type Services struct {
 	Catalog  *catalog.Service
 	Plans    *plan.Service
 	Coupons  *coupon.Service
+	Cards    *giftcard.Service
+	Balances *balance.Service
 	Payments *payment.Service
 	Signer   ports.TokenSigner
 }
@@ -46,13 +50,14 @@ type Services struct {
 // New builds the surface and registers its routes.
 func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	s := surface.New(mux, Spec, deps)
-	registerMe(s, svc.Accounts, svc.Sessions)
+	registerMe(s, svc.Accounts, svc.Sessions, svc.Balances)
 	registerAvatar(s, svc.Accounts)
 	registerAdminUsers(s, svc.Users)
 	registerAuditLog(s, svc.Audit)
 	registerCatalog(s, svc.Catalog)
 	registerPlans(s, svc.Plans)
 	registerCoupons(s, svc.Coupons)
+	registerGiftCards(s, svc.Cards)
 	registerPaymentMethods(s, svc.Payments)
 	registerJWKS(s, svc.Signer)
 	return s

@@ -6,11 +6,11 @@
 package voucher
 
 import (
-	"crypto/rand"
-	"math/big"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/stvos/stvos/ports"
 )
 
 // The statuses a voucher shows.
@@ -33,9 +33,7 @@ const (
 	MaxValidity = 5 * 365 * 24 * time.Hour
 )
 
-// alphabet has no look-alike characters (no 0/O, 1/I/L) so codes read aloud and typed from
-// paper survive; 31 symbols, 6 of them: about 8.9e8 codes per prefix.
-const alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+// A code's random part is CodeLength symbols of ports.CodeAlphabet: about 8.9e8 codes per prefix.
 
 var prefixPattern = regexp.MustCompile(`^[A-Z0-9]{1,12}$`)
 
@@ -68,23 +66,13 @@ func ValidStatus(s string) bool { return s == Active || s == Redeemed || s == Ex
 // NormalizeCode is a code as people type it: trimmed, upper case.
 func NormalizeCode(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
-// newCode makes a code with the prefix (if any) and CodeLength random symbols, drawn uniformly
-// from a cryptographic source.
+// newCode makes a code with the prefix (if any) and CodeLength random symbols.
 func newCode(prefix string) (string, error) {
-	var b strings.Builder
-	if prefix != "" {
-		b.WriteString(prefix)
-		b.WriteByte('-')
+	symbols, err := ports.RandomSymbols(CodeLength)
+	if err != nil || prefix == "" {
+		return symbols, err
 	}
-	n := big.NewInt(int64(len(alphabet)))
-	for range CodeLength {
-		i, err := rand.Int(rand.Reader, n)
-		if err != nil {
-			return "", err
-		}
-		b.WriteByte(alphabet[i.Int64()])
-	}
-	return b.String(), nil
+	return prefix + "-" + symbols, nil
 }
 
 // Stats counts a partner's vouchers by the status they show.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stvos/stvos/ports"
 )
 
 func TestCodes(t *testing.T) {
@@ -22,7 +24,7 @@ func TestCodes(t *testing.T) {
 		}
 	}
 	require.Greater(t, len(seen), 2990, "codes are random")
-	require.Len(t, counts, len(alphabet), "every symbol is used")
+	require.Len(t, counts, len(ports.CodeAlphabet), "every symbol is used")
 	for s, n := range counts { // 18,000 draws over 31 symbols: about 580 each
 		require.InDelta(t, 580, n, 150, "symbol %c is drawn uniformly", s)
 	}
@@ -30,7 +32,7 @@ func TestCodes(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, bare, CodeLength, "no prefix, no dash")
 	for _, look := range "01ILO" {
-		require.False(t, strings.ContainsRune(alphabet, look), "no look-alike %c", look)
+		require.False(t, strings.ContainsRune(ports.CodeAlphabet, look), "no look-alike %c", look)
 	}
 	require.Equal(t, "STUDIO-A1B2C3", NormalizeCode("  studio-a1b2c3 "))
 }

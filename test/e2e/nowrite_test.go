@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -36,6 +37,13 @@ func TestReadsWriteNothing(t *testing.T) {
 	conn, err := pgx.Connect(ctx, srv.Config.DatabaseURL)
 	require.NoError(t, err)
 	defer conn.Close(ctx)
+	// Background work the setup caused (the member's welcome email) finishes before the count.
+	require.Eventually(t, func() bool {
+		var pending int
+		err := conn.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'email.send'
+			AND state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&pending)
+		return err == nil && pending == 0
+	}, 15*time.Second, 20*time.Millisecond, "the setup's jobs finish")
 	before := rowVersions(t, conn)
 	require.NotEmpty(t, before)
 	reads(150)
