@@ -138,10 +138,17 @@ func findProgram(name string) (string, error) {
 
 // waitMailpit polls until mailpit's API answers.
 func waitMailpit(base string) error {
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/messages?limit=1", nil)
+	return waitHTTP("mailpit", req)
+}
+
+// waitHTTP sends req until it is answered 200 OK, for at most 30 seconds: a program the
+// harness started is ready.
+func waitHTTP(name string, req *http.Request) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	req = req.WithContext(ctx)
 	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/messages?limit=1", nil)
 		res, err := http.DefaultClient.Do(req)
 		if err == nil {
 			res.Body.Close()
@@ -152,7 +159,7 @@ func waitMailpit(base string) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("mailpit at %s did not answer: %w", base, err)
+			return fmt.Errorf("%s at %s did not answer: %w", name, req.URL.Host, err)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

@@ -1,9 +1,7 @@
 package harness
 
 import (
-	"context"
 	_ "embed" // the stripe-mock fixtures
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stvos/stvos/app/devstack"
 )
@@ -91,23 +88,7 @@ func startStripeMock() (string, error) {
 
 // waitStripe polls until stripe-mock answers an authenticated request.
 func waitStripe(base string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/customers/cus_ready", nil)
-		req.SetBasicAuth(StripeTestKey, "")
-		res, err := http.DefaultClient.Do(req)
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("status %d", res.StatusCode)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("stripe-mock at %s did not answer: %w", base, err)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/v1/customers/cus_ready", nil)
+	req.SetBasicAuth(StripeTestKey, "")
+	return waitHTTP("stripe-mock", req)
 }
