@@ -25,24 +25,8 @@ const springCoupon = `{"code": "string", "description": "string", "discount_type
 
 // couponBody is a valid coupon body with the given fields changed (a nil value removes the field).
 func couponBody(changes map[string]any) map[string]any {
-	b := map[string]any{"code": "SPRING-25", "description": "Spring sale", "discount_type": "percent", "discount_value": 20,
-		"max_redemptions": 100, "valid_from": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), "status": "active"}
-	for k, v := range changes {
-		if v == nil {
-			delete(b, k)
-			continue
-		}
-		b[k] = v
-	}
-	return b
-}
-
-func couponIDs(r response) []string {
-	var out []string
-	for _, c := range r.JSON["data"].([]any) {
-		out = append(out, c.(map[string]any)["id"].(string))
-	}
-	return out
+	return changed(map[string]any{"code": "SPRING-25", "description": "Spring sale", "discount_type": "percent", "discount_value": 20,
+		"max_redemptions": 100, "valid_from": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), "status": "active"}, changes)
 }
 
 // TestCoupons walks the coupon routes as the specification shows them: create (the spec's sample
@@ -185,18 +169,18 @@ func TestCoupons(t *testing.T) {
 	// Lists, by status now, page by page.
 	r = adm.call("GET", "/admin/coupons?status=expired", nil)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
-	require.Equal(t, []string{expired}, couponIDs(r))
+	require.Equal(t, []string{expired}, dataIDs(r))
 	require.Equal(t, "expired", r.JSON["data"].([]any)[0].(map[string]any)["status"])
-	require.Equal(t, []string{disabled}, couponIDs(adm.call("GET", "/admin/coupons?status=disabled", nil)))
-	require.Len(t, couponIDs(adm.call("GET", "/admin/coupons?status=active", nil)), 8)
+	require.Equal(t, []string{disabled}, dataIDs(adm.call("GET", "/admin/coupons?status=disabled", nil)))
+	require.Len(t, dataIDs(adm.call("GET", "/admin/coupons?status=active", nil)), 8)
 	require.Equal(t, "active", adm.call("GET", "/admin/coupons/"+later, nil).str("status"), "not yet valid is still active")
 	r = adm.call("GET", "/admin/coupons?limit=6", nil)
-	require.Len(t, couponIDs(r), 6)
-	require.IsIncreasing(t, couponIDs(r))
+	require.Len(t, dataIDs(r), 6)
+	require.IsIncreasing(t, dataIDs(r))
 	meta := r.JSON["meta"].(map[string]any)
 	require.Equal(t, true, meta["has_more"])
 	r = adm.call("GET", "/admin/coupons?limit=6&cursor="+meta["next_cursor"].(string), nil)
-	require.Len(t, couponIDs(r), 4)
+	require.Len(t, dataIDs(r), 4)
 	adm.call("GET", "/admin/coupons?status=gone", nil).flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
 	adm.call("GET", "/admin/coupons?limit=101", nil).flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
 
@@ -300,7 +284,7 @@ func TestCoupons(t *testing.T) {
 		admB.call("PATCH", "/admin/coupons/"+id, map[string]any{"status": "disabled"}).flatError(t, http.StatusNotFound, "COUPON_NOT_FOUND")
 		admB.call("DELETE", "/admin/coupons/"+id, nil).flatError(t, http.StatusNotFound, "COUPON_NOT_FOUND")
 	}
-	require.Empty(t, couponIDs(admB.call("GET", "/admin/coupons", nil)))
+	require.Empty(t, dataIDs(admB.call("GET", "/admin/coupons", nil)))
 	subB.call("POST", "/coupons/validate", map[string]any{"code": "SPRING-25", "plan_id": standard}).
 		flatError(t, http.StatusNotFound, "PLAN_NOT_FOUND")
 	r = admB.call("POST", "/admin/coupons", couponBody(map[string]any{"applicable_plan_ids": []string{standard}}))

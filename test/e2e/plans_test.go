@@ -19,22 +19,28 @@ const standardHD = `{"name": "Standard HD", "description": "string", "price": 9.
 
 // planBody is a valid plan body with the given fields changed (a nil value removes the field).
 func planBody(changes map[string]any) map[string]any {
-	b := map[string]any{"name": "Premium", "price": 15.49, "currency": "USD", "billing_cycle": "monthly", "max_profiles": 4,
-		"max_concurrent_streams": 4, "max_devices": 10, "max_quality": "UHD_4K", "has_downloads": true, "has_ads": false, "is_active": true}
-	for k, v := range changes {
-		if v == nil {
-			delete(b, k)
-			continue
-		}
-		b[k] = v
-	}
-	return b
+	return changed(map[string]any{"name": "Premium", "price": 15.49, "currency": "USD", "billing_cycle": "monthly", "max_profiles": 4,
+		"max_concurrent_streams": 4, "max_devices": 10, "max_quality": "UHD_4K", "has_downloads": true, "has_ads": false, "is_active": true},
+		changes)
 }
 
-func planIDs(r response) []string {
+// changed answers body with the changes made: a nil value removes the field.
+func changed(body, changes map[string]any) map[string]any {
+	for k, v := range changes {
+		if v == nil {
+			delete(body, k)
+			continue
+		}
+		body[k] = v
+	}
+	return body
+}
+
+// dataIDs answers the ids of the items of a list answer's data, in order.
+func dataIDs(r response) []string {
 	var out []string
-	for _, p := range r.JSON["data"].([]any) {
-		out = append(out, p.(map[string]any)["id"].(string))
+	for _, item := range r.JSON["data"].([]any) {
+		out = append(out, item.(map[string]any)["id"].(string))
 	}
 	return out
 }
@@ -143,17 +149,17 @@ func TestPlans(t *testing.T) {
 	meta := r.JSON["meta"].(map[string]any)
 	require.Equal(t, true, meta["has_more"])
 	require.Equal(t, 3.0, meta["limit"])
-	first := planIDs(r)
+	first := dataIDs(r)
 	require.Len(t, first, 3)
 	require.IsIncreasing(t, first, "in id order, which is creation order")
 	r = adm.call("GET", "/admin/plans?limit=3&cursor="+meta["next_cursor"].(string), nil)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
-	require.Len(t, planIDs(r), 1)
-	require.ElementsMatch(t, all, append(first, planIDs(r)...), "the pages hold every plan once")
+	require.Len(t, dataIDs(r), 1)
+	require.ElementsMatch(t, all, append(first, dataIDs(r)...), "the pages hold every plan once")
 	require.Equal(t, false, r.JSON["meta"].(map[string]any)["has_more"])
 	require.NotContains(t, r.JSON["meta"], "next_cursor")
 	r = adm.call("GET", "/admin/plans", nil)
-	require.Len(t, planIDs(r), 4)
+	require.Len(t, dataIDs(r), 4)
 	require.Equal(t, 20.0, r.JSON["meta"].(map[string]any)["limit"])
 	adm.call("GET", "/admin/plans?limit=101", nil).flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
 	d := adm.call("GET", "/admin/plans?cursor=page-2", nil).flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
@@ -193,7 +199,7 @@ func TestPlans(t *testing.T) {
 	// Subscribers choose among active plans; deactivating takes a plan out of their list only.
 	r = sub.call("GET", "/plans", nil)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
-	require.ElementsMatch(t, all, planIDs(r))
+	require.ElementsMatch(t, all, dataIDs(r))
 	adm.call("DELETE", "/admin/plans/"+basic, nil, "If-Match", `"7"`).flatError(t, http.StatusPreconditionFailed, "PRECONDITION_FAILED")
 	r = adm.call("DELETE", "/admin/plans/"+basic, nil, "If-Match", `"1"`)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
@@ -204,18 +210,18 @@ func TestPlans(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, "deactivating twice is harmless: %s", r.Raw)
 	require.Equal(t, `"2"`, r.Header.Get("ETag"))
 	r = sub.call("GET", "/plans", nil)
-	require.ElementsMatch(t, []string{standard, yen, big}, planIDs(r))
+	require.ElementsMatch(t, []string{standard, yen, big}, dataIDs(r))
 	r = sub.call("GET", "/plans?limit=2", nil)
-	require.Len(t, planIDs(r), 2)
+	require.Len(t, dataIDs(r), 2)
 	r = sub.call("GET", "/plans?limit=2&cursor="+r.JSON["meta"].(map[string]any)["next_cursor"].(string), nil)
-	require.Len(t, planIDs(r), 1)
+	require.Len(t, dataIDs(r), 1)
 	require.Equal(t, false, r.JSON["meta"].(map[string]any)["has_more"])
-	require.Len(t, planIDs(adm.call("GET", "/admin/plans", nil)), 4, "admins still see the inactive plan")
+	require.Len(t, dataIDs(adm.call("GET", "/admin/plans", nil)), 4, "admins still see the inactive plan")
 	require.Equal(t, false, adm.call("GET", "/admin/plans/"+basic, nil).JSON["is_active"])
 	r = adm.call("PUT", "/admin/plans/"+basic, planBody(map[string]any{"name": "Basic", "price": 19.9}), "If-Match", `"2"`)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
 	require.Equal(t, true, r.JSON["is_active"], "a replace may reactivate a plan")
-	require.Len(t, planIDs(sub.call("GET", "/plans", nil)), 4)
+	require.Len(t, dataIDs(sub.call("GET", "/plans", nil)), 4)
 
 	// Every change is in the audit log, with who made it.
 	r = adm.call("GET", "/admin/audit-log?target_id="+standard, nil)
@@ -249,9 +255,9 @@ func TestPlans(t *testing.T) {
 		admB.call("PUT", "/admin/plans/"+id, planBody(nil)).flatError(t, http.StatusNotFound, "PLAN_NOT_FOUND")
 		admB.call("DELETE", "/admin/plans/"+id, nil).flatError(t, http.StatusNotFound, "PLAN_NOT_FOUND")
 	}
-	require.Empty(t, planIDs(admB.call("GET", "/admin/plans", nil)))
-	require.Empty(t, planIDs(subB.call("GET", "/plans", nil)))
-	require.Empty(t, planIDs(admB.call("GET", "/admin/plans?cursor="+standard, nil)), "a cursor of A's shows nothing of A")
+	require.Empty(t, dataIDs(admB.call("GET", "/admin/plans", nil)))
+	require.Empty(t, dataIDs(subB.call("GET", "/plans", nil)))
+	require.Empty(t, dataIDs(admB.call("GET", "/admin/plans?cursor="+standard, nil)), "a cursor of A's shows nothing of A")
 	adm.call("GET", "/admin/plans/not-a-uuid", nil).flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
 	adm.call("GET", "/admin/plans/01a20000-0000-7000-8000-000000000000", nil).flatError(t, http.StatusNotFound, "PLAN_NOT_FOUND")
 	r = adm.call("GET", "/admin/plans/"+standard, nil)
