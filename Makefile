@@ -3,7 +3,7 @@ GO        ?= go
 PKGS      ?= ./...
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: run test lint bench bench-http bench-portal deps stripe-mock mailpit build docs-assets
+.PHONY: run test lint bench bench-http bench-portal deps stripe-mock mailpit pdftotext build docs-assets
 
 ## run: provision PostgreSQL and Redis (containers when a Docker engine answers, else local processes),
 ## seed a demo client, and serve (stvos dev; -tags docker links the container provisioner)
@@ -11,7 +11,7 @@ run: deps
 	$(GO) run -tags docker ./cmd/stvos dev
 
 ## test: every test (unit, integration against real PostgreSQL and Redis, end to end), with -race
-test: deps stripe-mock mailpit
+test: deps stripe-mock mailpit pdftotext
 	$(GO) test -race -count=1 $(PKGS)
 
 ## lint: gofmt, go vet, and staticcheck when it installs
@@ -68,6 +68,17 @@ MAILPIT_VERSION ?= v1.33.1
 mailpit:
 	@command -v mailpit >/dev/null 2>&1 || [ -x "$$($(GO) env GOPATH)/bin/mailpit" ] || [ -n "$$STVOS_TEST_MAILPIT_URL" ] || \
 		{ echo "installing mailpit $(MAILPIT_VERSION)"; $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION); }
+
+# pdftotext (poppler-utils) reads back the invoice PDFs that adapters/pdf renders, in its tests. As
+# root on Debian it is installed when missing; elsewhere this prints the command and the tests fail
+# saying the same.
+pdftotext:
+	@command -v pdftotext >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing: poppler-utils"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	else \
+		echo "the PDF tests need pdftotext: sudo apt-get install -y poppler-utils (Debian/Ubuntu), brew install poppler (macOS)"; \
+	fi
 
 # deps makes sure PostgreSQL and Redis can be provisioned: DSNs in the environment, a Docker engine,
 # or local postgres and redis-server binaries. As root on Debian it installs what is missing; elsewhere
