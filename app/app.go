@@ -17,6 +17,7 @@ import (
 	"github.com/stvos/stvos/adapters/csv"
 	"github.com/stvos/stvos/adapters/currency"
 	"github.com/stvos/stvos/adapters/jwt"
+	"github.com/stvos/stvos/adapters/pdf"
 	"github.com/stvos/stvos/adapters/postgres"
 	"github.com/stvos/stvos/adapters/redis"
 	"github.com/stvos/stvos/adapters/river"
@@ -41,6 +42,7 @@ import (
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/product"
+	"github.com/stvos/stvos/core/subscription"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/throttle"
 	"github.com/stvos/stvos/core/voucher"
@@ -71,9 +73,9 @@ var Core = fx.Module("core",
 		tenants.NewResolver,
 		newKeyUses,
 		newThrottle,
-		func(cfg Config, u ports.UnitOfWork, st playback.Store, sl ports.StreamSlots, c ports.Clock) *playback.Service {
+		func(cfg Config, u ports.UnitOfWork, st playback.Store, sl ports.StreamSlots, l subscription.Limits, c ports.Clock) *playback.Service {
 			return playback.NewService(playback.Deps{UnitOfWork: u, Store: st, Slots: sl, Clock: c, SlotTTL: cfg.StreamTTL,
-				MaxStreams: func(string) int { return cfg.MaxStreams }})
+				MaxStreams: l.MaxStreams})
 		},
 		func(u ports.UnitOfWork, st giftcard.Store, b *balance.Service, a audit.Store, cur ports.Currencies, t *throttle.Throttle,
 			c ports.Clock) *giftcard.Service {
@@ -99,18 +101,19 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 			redis.Config{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix},
 			jwt.Config{Issuer: cfg.PublicURL, KeyPEM: cfg.SigningKeyPEM},
 			blobfs.Config{Dir: cfg.BlobDir},
-			river.Config{Migrate: cfg.Migrate, URL: cfg.DatabaseURL},
+			river.Config{Migrate: cfg.Migrate, URL: cfg.DatabaseURL, BillingSweep: cfg.BillingSweep},
 			telemetry.Config{MetricsAddr: cfg.MetricsAddr, Version: Version},
 		),
 		telemetry.Module,
 		fx.Provide(func(t telemetry.Tracing) trace.TracerProvider { return t.Provider }),
-		postgres.Module, redis.Module, argon2.Module, jwt.Module, blobfs.Module, river.Module,
+		postgres.Module, redis.Module, argon2.Module, jwt.Module, blobfs.Module, river.Module, pdf.Module,
 		fx.Provide(fx.Annotate(func() csv.Exports { return csv.Exports{} }, fx.As(new(ports.Exports)))),
 		fx.Provide(fx.Annotate(sanitize.New, fx.As(new(ports.HTMLSanitizer)))),
 		fx.Provide(fx.Annotate(func() currency.ISO4217 { return currency.ISO4217{} }, fx.As(new(ports.Currencies)))),
 		fx.Provide(fx.Annotate(newMaintenance, fx.As(new(river.Maintenance)))),
 		Core,
 		Payments,
+		Billing,
 		Email,
 		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),
 		Surfaces,

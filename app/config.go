@@ -37,8 +37,13 @@ type Config struct {
 	TrustProxy      bool
 	ShutdownTimeout time.Duration
 	KeyUseInterval  time.Duration
-	// MaxStreams is how many streams an account may watch at once (until plans set it).
+	// MaxStreams is how many streams an account may watch at once without a subscription whose
+	// plan says (members who joined with a voucher).
 	MaxStreams int
+	// MaxProfiles is how many profiles an account may have without such a subscription.
+	MaxProfiles int
+	// BillingSweep is how often the billing sweep looks for subscriptions with something due.
+	BillingSweep time.Duration
 	// StreamTTL is how long a stream slot lives without a heartbeat.
 	StreamTTL time.Duration
 	Limits    tenants.Limits
@@ -75,7 +80,9 @@ var Settings = []Setting{
 	{"STVOS_TRUST_PROXY", "trust-proxy", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)"},
 	{"STVOS_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish on shutdown"},
 	{"STVOS_KEY_USE_INTERVAL", "key-use-interval", "1m", "how often the last use of API keys is written (requests never write it themselves)"},
-	{"STVOS_MAX_STREAMS", "max-streams", "3", "streams an account may watch at once, on any servers (until subscription plans set it)"},
+	{"STVOS_MAX_STREAMS", "max-streams", "3", "streams an account may watch at once, on any servers, when no subscription's plan says"},
+	{"STVOS_MAX_PROFILES", "max-profiles", "5", "profiles an account may have when no subscription's plan says"},
+	{"STVOS_BILLING_SWEEP", "billing-sweep", "1m", "how often renewals, payment retries and trial ends that are due are looked for"},
 	{"STVOS_STREAM_TTL", "stream-ttl", "90s", "how long a stream keeps its slot without a heartbeat (players report every third of it)"},
 	{"STVOS_RATE_PER_ADDRESS", "rate-per-address", "1200", "requests per minute per source address"},
 	{"STVOS_RATE_REGISTER", "rate-register", "120", "registrations per hour per source address, in bursts of up to a third of it (at least 30: a class signing up at once fits)"},
@@ -141,6 +148,12 @@ func ParseConfig(get func(env string) string) (Config, error) {
 	c.ShutdownTimeout = d
 	if c.MaxStreams, err = strconv.Atoi(get("STVOS_MAX_STREAMS")); err != nil || c.MaxStreams < 1 || c.MaxStreams > 100 {
 		errs = append(errs, errors.New("STVOS_MAX_STREAMS: want a number from 1 to 100"))
+	}
+	if c.MaxProfiles, err = strconv.Atoi(get("STVOS_MAX_PROFILES")); err != nil || c.MaxProfiles < 1 || c.MaxProfiles > 6 {
+		errs = append(errs, errors.New("STVOS_MAX_PROFILES: want a number from 1 to 6"))
+	}
+	if c.BillingSweep, err = time.ParseDuration(get("STVOS_BILLING_SWEEP")); err != nil || c.BillingSweep < 100*time.Millisecond || c.BillingSweep > time.Hour {
+		errs = append(errs, errors.New("STVOS_BILLING_SWEEP: want a duration from 100ms to 1h, such as 1m"))
 	}
 	if c.StreamTTL, err = time.ParseDuration(get("STVOS_STREAM_TTL")); err != nil || c.StreamTTL < 3*time.Second || c.StreamTTL > time.Hour {
 		errs = append(errs, errors.New("STVOS_STREAM_TTL: want a duration from 3s to 1h, such as 90s"))

@@ -135,7 +135,7 @@ func seedHistory(ctx context.Context, parts demoParts, tenantID string, owner pa
 	// Beats every ten minutes of seeded time: the seed makes months of viewing in seconds.
 	const beat = 10 * time.Minute
 	plays := playback.NewService(playback.Deps{UnitOfWork: parts.UnitOfWork, Store: parts.PlaybackStore, Slots: parts.Slots,
-		Clock: clock, SlotTTL: beat, MaxStreams: func(string) int { return 3 }})
+		Clock: clock, SlotTTL: beat, MaxStreams: func(context.Context, string, string) (int, error) { return 3, nil }})
 
 	by := voucher.Staff{TenantID: tenantID, PartnerID: owner.PartnerID, Actor: audit.Actor{Kind: session.KindPartnerStaff, ID: owner.ID}}
 	codes, err := vouchers.Generate(ctx, by, voucher.Generation{Quantity: 40, Prefix: "DEMOGYM"})

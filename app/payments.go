@@ -1,8 +1,6 @@
 package app
 
 import (
-	"context"
-
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/adapters/email/smtp"
@@ -10,6 +8,7 @@ import (
 	"github.com/stvos/stvos/adapters/payments/stripe"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/payment"
+	"github.com/stvos/stvos/core/subscription"
 	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/tenants"
 )
@@ -25,17 +24,11 @@ var Payments = fx.Options(
 			return stripe.Config{SecretKey: cfg.StripeSecretKey, URL: cfg.StripeURL}
 		},
 		fx.Annotate(tenants.NewGateways, fx.ParamTags(``, `group:"payments"`), fx.As(new(payment.Gateways))),
-		func(u ports.UnitOfWork, st payment.Store, g payment.Gateways, a audit.Store, c ports.Clock) *payment.Service {
-			return payment.NewService(payment.Deps{UnitOfWork: u, Store: st, Gateways: g, Subscriptions: payment.HasActiveFunc(noSubscriptions),
-				Audit: a, Clock: c})
+		func(u ports.UnitOfWork, st payment.Store, g payment.Gateways, l subscription.Limits, a audit.Store, c ports.Clock) *payment.Service {
+			return payment.NewService(payment.Deps{UnitOfWork: u, Store: st, Gateways: g, Subscriptions: l, Audit: a, Clock: c})
 		},
 	),
 )
-
-// noSubscriptions answers that no account has an active subscription, which holds while
-// subscriptions are not stored: the subscription context (core/subscription) answers
-// payment.Subscriptions from its store once it keeps them, and takes this function's place here.
-func noSubscriptions(context.Context, string, string) (bool, error) { return false, nil }
 
 // newCatalog is the adapter catalog of this server: the platform's adapters, with those it
 // cannot run for want of a setting marked unavailable, so that choosing them is refused with

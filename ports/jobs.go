@@ -17,3 +17,10 @@ type Job interface {
 type Jobs interface {
 	Enqueue(ctx context.Context, job Job) error
 }
+
+// UniqueJob is a job of which the queue keeps one waiting (or running) per distinct arguments:
+// enqueueing it again meanwhile does nothing.
+type UniqueJob interface {
+	Job
+	UniqueByArgs() bool
+}

@@ -34,16 +34,24 @@ type rateLimit struct {
 	Burst             int `json:"burst,omitempty"`
 }
 
-const tenantColumns = `id, slug, name, status, branding, features, adapters, rate_limit, version, created_at, updated_at`
+type billing struct {
+	TaxRate            int    `json:"tax_rate_bps,omitempty"`
+	UpgradeEffective   string `json:"upgrade_effective,omitempty"`
+	DowngradeEffective string `json:"downgrade_effective,omitempty"`
+}
+
+const tenantColumns = `id, slug, name, status, branding, features, adapters, rate_limit, billing, version, created_at, updated_at`
 
 func scanTenant(row pgx.Row) (tenant.Tenant, error) {
 	var (
 		t  tenant.Tenant
 		b  branding
 		rl rateLimit
+		bl billing
 	)
-	err := row.Scan(&t.ID, &t.Slug, &t.Name, &t.Status, &b, &t.Features, &t.Adapters, &rl, &t.Version, &t.CreatedAt, &t.UpdatedAt)
+	err := row.Scan(&t.ID, &t.Slug, &t.Name, &t.Status, &b, &t.Features, &t.Adapters, &rl, &bl, &t.Version, &t.CreatedAt, &t.UpdatedAt)
 	t.Branding = tenant.Branding(b)
+	t.Billing = tenant.Billing(bl)
 	t.RateLimit = tenant.RateLimit(rl)
 	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
 	return t, err
@@ -55,8 +63,9 @@ func (TenantStore) Create(ctx context.Context, t tenant.Tenant) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
-		t.ID, t.Slug, t.Name, t.Status, branding(t.Branding), t.Features, t.Adapters, rateLimit(t.RateLimit), t.Version, t.CreatedAt, t.UpdatedAt)
+	_, err = tx.Exec(ctx, `INSERT INTO tenants (`+tenantColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+		t.ID, t.Slug, t.Name, t.Status, branding(t.Branding), t.Features, t.Adapters, rateLimit(t.RateLimit), billing(t.Billing), t.Version,
+		t.CreatedAt, t.UpdatedAt)
 	return translate(err, "tenant")
 }
 
@@ -121,8 +130,9 @@ func (s TenantStore) Update(ctx context.Context, id string, fn func(*tenant.Tena
 		return tenant.Tenant{}, err
 	}
 	_, err = tx.Exec(ctx, `UPDATE tenants SET name=$2, status=$3, branding=$4, features=$5, adapters=$6, rate_limit=$7,
-		version=$8, updated_at=$9 WHERE id=$1`,
-		t.ID, t.Name, t.Status, branding(t.Branding), t.Features, t.Adapters, rateLimit(t.RateLimit), t.Version, t.UpdatedAt)
+		billing=$8, version=$9, updated_at=$10 WHERE id=$1`,
+		t.ID, t.Name, t.Status, branding(t.Branding), t.Features, t.Adapters, rateLimit(t.RateLimit), billing(t.Billing), t.Version,
+		t.UpdatedAt)
 	return t, translate(err, "tenant")
 }
 

@@ -72,32 +72,45 @@ type Config struct {
 	Migrate bool
 	// URL is the owner URL, for migrations.
 	URL string
+	// BillingSweep is how often subscriptions with something due are looked for.
+	BillingSweep time.Duration
 }
 
-// New returns a River client working the platform's jobs on the pool: the periodic purge, and
-// the email messages the mailer delivers.
-func New(pool *pgxpool.Pool, m Maintenance, mail Mailer, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
+// New returns a River client working the platform's jobs on the pool: the periodic purge, the
+// email messages the mailer delivers, and the periodic billing sweep with the subscription jobs it
+// enqueues.
+func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
 	workers := rv.NewWorkers()
 	rv.AddWorker(workers, &purgeWorker{m: m})
 	rv.AddWorker(workers, &emailWorker{m: mail, log: log.With("component", "email")})
+	rv.AddWorker(workers, &sweepWorker{b: b, log: log.With("component", "billing")})
+	rv.AddWorker(workers, &advanceWorker{b: b})
+	sweep := cfg.BillingSweep
+	if sweep <= 0 {
+		sweep = time.Minute
+	}
 	return rv.NewClient(riverpgxv5.New(pool), &rv.Config{
 		Logger:  log.With("component", "river"),
 		Queues:  map[string]rv.QueueConfig{rv.QueueDefault: {MaxWorkers: 10}},
 		Workers: workers,
-		PeriodicJobs: []*rv.PeriodicJob{rv.NewPeriodicJob(rv.PeriodicInterval(PurgeEvery),
-			func() (rv.JobArgs, *rv.InsertOpts) { return PurgeArgs{}, nil }, &rv.PeriodicJobOpts{RunOnStart: true})},
+		PeriodicJobs: []*rv.PeriodicJob{
+			rv.NewPeriodicJob(rv.PeriodicInterval(PurgeEvery),
+				func() (rv.JobArgs, *rv.InsertOpts) { return PurgeArgs{}, nil }, &rv.PeriodicJobOpts{RunOnStart: true}),
+			rv.NewPeriodicJob(rv.PeriodicInterval(sweep),
+				func() (rv.JobArgs, *rv.InsertOpts) { return sweepArgs{}, nil }, &rv.PeriodicJobOpts{RunOnStart: true}),
+		},
 	})
 }
 
 // Module starts and stops the client with the application.
 var Module = fx.Module("river",
-	fx.Provide(func(lc fx.Lifecycle, cfg Config, pool *pgxpool.Pool, m Maintenance, mail Mailer, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
+	fx.Provide(func(lc fx.Lifecycle, cfg Config, pool *pgxpool.Pool, m Maintenance, mail Mailer, b Billing, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
 		if cfg.Migrate {
 			if err := Migrate(context.Background(), cfg.URL); err != nil {
 				return nil, err
 			}
 		}
-		c, err := New(pool, m, mail, log)
+		c, err := New(pool, cfg, m, mail, b, log)
 		if err != nil {
 			return nil, err
 		}

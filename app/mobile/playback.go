@@ -118,7 +118,7 @@ func registerPlayback(s *surface.Surface, pb *playback.Service) {
 			return nil, err
 		}
 		b := playbackBody(sess)
-		b.HeartbeatIntervalSeconds, b.MaxConcurrentStreams = int(pb.HeartbeatInterval()/time.Second), pb.Limit(p.TenantID)
+		b.HeartbeatIntervalSeconds, b.MaxConcurrentStreams = int(pb.HeartbeatInterval()/time.Second), sess.MaxStreams
 		return playbackOutput(b), nil
 	})
 	huma.Register(s.API, huma.Operation{

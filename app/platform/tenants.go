@@ -25,6 +25,13 @@ type RateLimit struct {
 	Burst             int `json:"burst,omitempty" minimum:"0" maximum:"10000" doc:"Requests allowed at once; 0 uses the rate."`
 }
 
+// Billing is how a client bills its subscribers.
+type Billing struct {
+	TaxRate            int    `json:"tax_rate_bps" minimum:"0" maximum:"10000" doc:"Tax added to every invoice, in basis points of the amount after discounts (1900 is 19 percent); 0: prices carry no tax."`
+	UpgradeEffective   string `json:"upgrade_effective,omitempty" enum:"immediate,period_end" doc:"When an upgrade takes effect: immediate (the unused part of the period credited, the rest charged now) or period_end (at the next renewal). Empty: immediate."`
+	DowngradeEffective string `json:"downgrade_effective,omitempty" enum:"immediate,period_end" doc:"When a downgrade takes effect. Empty: period_end."`
+}
+
 // TenantBody is a client as operators see it.
 type TenantBody struct {
 	ID        string            `json:"id" format:"uuid"`
@@ -35,13 +42,15 @@ type TenantBody struct {
 	Features  map[string]bool   `json:"features"`
 	Adapters  map[string]string `json:"adapters"`
 	RateLimit RateLimit         `json:"rate_limit"`
+	Billing   Billing           `json:"billing"`
 	CreatedAt time.Time         `json:"created_at"`
 	UpdatedAt time.Time         `json:"updated_at"`
 }
 
 func tenantBody(t tenant.Tenant) TenantBody {
 	return TenantBody{ID: t.ID, Slug: t.Slug, Name: t.Name, Status: string(t.Status), Branding: Branding(t.Branding),
-		Features: t.Features, Adapters: t.Adapters, RateLimit: RateLimit(t.RateLimit), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+		Features: t.Features, Adapters: t.Adapters, RateLimit: RateLimit(t.RateLimit), Billing: Billing(t.Billing), CreatedAt: t.CreatedAt,
+		UpdatedAt: t.UpdatedAt}
 }
 
 // TenantOutput is one client with its version as ETag.
@@ -63,6 +72,7 @@ type CreateTenantInput struct {
 		Features  map[string]bool   `json:"features,omitempty" doc:"Feature toggles, at most 64."`
 		Adapters  map[string]string `json:"adapters,omitempty" doc:"Adapter chosen per port."`
 		RateLimit *RateLimit        `json:"rate_limit,omitempty"`
+		Billing   *Billing          `json:"billing,omitempty"`
 		Strings   map[string]string `json:"strings,omitempty" doc:"Initial content strings of the apps (st_aboutus, st_privacypolicy, ...)."`
 	}
 }
@@ -83,6 +93,7 @@ type UpdateTenantInput struct {
 		Features  map[string]bool   `json:"features,omitempty" doc:"Merged key by key."`
 		Adapters  map[string]string `json:"adapters,omitempty" doc:"Merged key by key."`
 		RateLimit *RateLimit        `json:"rate_limit,omitempty"`
+		Billing   *Billing          `json:"billing,omitempty" doc:"Replaces the billing settings."`
 		Strings   map[string]string `json:"strings,omitempty" doc:"Merged key by key into the content strings."`
 	}
 }
@@ -133,6 +144,9 @@ func registerTenants(s *surface.Surface, svc *tenant.Service) {
 		if in.Body.RateLimit != nil {
 			nt.RateLimit = tenant.RateLimit(*in.Body.RateLimit)
 		}
+		if in.Body.Billing != nil {
+			nt.Billing = tenant.Billing(*in.Body.Billing)
+		}
 		t, err := svc.Create(ctx, nt)
 		if err != nil {
 			return nil, err
@@ -171,6 +185,10 @@ func registerTenants(s *surface.Surface, svc *tenant.Service) {
 		if in.Body.RateLimit != nil {
 			r := tenant.RateLimit(*in.Body.RateLimit)
 			p.RateLimit = &r
+		}
+		if in.Body.Billing != nil {
+			b := tenant.Billing(*in.Body.Billing)
+			p.Billing = &b
 		}
 		t, err := svc.Update(ctx, in.TenantID, p)
 		if err != nil {

@@ -15,9 +15,11 @@ import (
 	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/coupon"
 	"github.com/stvos/stvos/core/giftcard"
+	"github.com/stvos/stvos/core/invoice"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/session"
+	"github.com/stvos/stvos/core/subscription"
 	"github.com/stvos/stvos/core/useradmin"
 	"github.com/stvos/stvos/ports"
 )
@@ -44,6 +46,8 @@ type Services struct {
 	Cards    *giftcard.Service
 	Balances *balance.Service
 	Payments *payment.Service
+	Subs     *subscription.Service
+	Invoices *invoice.Service
 	Signer   ports.TokenSigner
 }
 
@@ -59,6 +63,8 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerCoupons(s, svc.Coupons)
 	registerGiftCards(s, svc.Cards)
 	registerPaymentMethods(s, svc.Payments)
+	registerSubscriptions(s, svc.Subs, svc.Payments)
+	registerInvoices(s, svc.Invoices)
 	registerJWKS(s, svc.Signer)
 	return s
 }

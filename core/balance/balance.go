@@ -19,6 +19,8 @@ const (
 	ReasonRefund     = "refund"
 	ReasonInvoice    = "invoice"
 	ReasonAdjustment = "adjustment"
+	// ReasonProration: a change of plan credited more than it charged.
+	ReasonProration = "proration"
 )
 
 // Entry is one change of an account's balance.

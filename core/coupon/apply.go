@@ -57,21 +57,31 @@ func Apply(c Coupon, p plan.Plan, userRedemptions int, now time.Time) (Discount,
 		return Discount{}, ReasonCurrencyMismatch
 	}
 	price := p.Price
+	d := Discount{Amount: Off(c, price)}
+	if c.Type == TypeFreeTrialDays {
+		d.TrialDays = int(c.Value.Minor)
+	}
+	d.Due = money.Amount{Minor: price.Minor - d.Amount.Minor, Digits: price.Digits, Currency: price.Currency}
+	return d, ""
+}
+
+// Off is what the coupon takes off a price, in the price's currency: never more than the price,
+// zero for free trial days (and for a fixed amount in another currency). Percentages round half
+// up to the currency's minor unit. It is the amount Apply answers, and what a discount left for a
+// later invoice takes off that invoice's price.
+func Off(c Coupon, price money.Amount) money.Amount {
 	off := money.Amount{Digits: price.Digits, Currency: price.Currency}
-	d := Discount{}
 	switch c.Type {
 	case TypePercent:
 		// price < 10^14 and Value.Minor <= 10^4: the product stays far below 2^63.
 		off.Minor = (price.Minor*c.Value.Minor + 5000) / 10000
 	case TypeFixedAmount:
-		off.Minor = rescale(c.Value.Minor, c.Value.Digits, price.Digits)
-	case TypeFreeTrialDays:
-		d.TrialDays = int(c.Value.Minor)
+		if c.Value.Currency == price.Currency {
+			off.Minor = rescale(c.Value.Minor, c.Value.Digits, price.Digits)
+		}
 	}
 	off.Minor = min(off.Minor, price.Minor)
-	d.Amount = off
-	d.Due = money.Amount{Minor: price.Minor - off.Minor, Digits: price.Digits, Currency: price.Currency}
-	return d, ""
+	return off
 }
 
 // rescale writes minor units of a currency read with digits "from" in units of digits "to",

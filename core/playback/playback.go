@@ -26,6 +26,8 @@ type Session struct {
 	ClassTitle      string
 	CategoryName    string
 	DurationSeconds int
+	// MaxStreams is the account's stream limit when the session started (not stored).
+	MaxStreams int
 }
 
 // CompletionShare is how much of a class makes it completed: reached by position or by time

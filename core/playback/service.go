@@ -17,9 +17,9 @@ type Deps struct {
 	Store      Store
 	Slots      ports.StreamSlots
 	Clock      ports.Clock
-	// MaxStreams is how many streams an account may watch at once (the client's default until
-	// plans set it).
-	MaxStreams func(tenantID string) int
+	// MaxStreams answers how many streams an account may watch at once (its plan's, or the
+	// client's default).
+	MaxStreams func(ctx context.Context, tenantID, userID string) (int, error)
 	// SlotTTL is how long a slot lives without a heartbeat.
 	SlotTTL time.Duration
 }
@@ -33,9 +33,6 @@ func NewService(d Deps) *Service { return &Service{d: d} }
 // HeartbeatInterval is how often a player should report: a third of the slot's life, so one
 // lost heartbeat does not cost the slot.
 func (s *Service) HeartbeatInterval() time.Duration { return s.d.SlotTTL / 3 }
-
-// Limit is the account's stream limit in the tenant.
-func (s *Service) Limit(tenantID string) int { return s.d.MaxStreams(tenantID) }
 
 // ErrExpired answers a heartbeat whose slot was lost (the player was silent too long, or the
 // account was suspended or signed out everywhere).
@@ -73,7 +70,10 @@ func (s *Service) Start(ctx context.Context, tenantID, userID, classID, device s
 	now := s.now()
 	sess := Session{ID: ports.NewID(), TenantID: tenantID, UserID: userID, ClassID: classID, Device: device, StartedAt: now,
 		LastBeatAt: now, DurationSeconds: duration}
-	limit := s.d.MaxStreams(tenantID)
+	limit, err := s.d.MaxStreams(ctx, tenantID, userID)
+	if err != nil {
+		return Session{}, err
+	}
 	ok, _, err := s.d.Slots.Acquire(ctx, tenantID, userID, sess.ID, limit, s.d.SlotTTL)
 	if err != nil {
 		return Session{}, err
@@ -81,6 +81,7 @@ func (s *Service) Start(ctx context.Context, tenantID, userID, classID, device s
 	if !ok {
 		return Session{}, limitReached(limit)
 	}
+	sess.MaxStreams = limit
 	err = s.d.UnitOfWork.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error { return s.d.Store.CreateSession(ctx, sess) })
 	if err != nil {
 		_ = s.d.Slots.Release(context.WithoutCancel(ctx), tenantID, userID, sess.ID)
@@ -181,6 +182,13 @@ func (s *Service) UserHistory(ctx context.Context, tenantID, userID string, page
 // UserSuspended frees every stream slot of a suspended user and ends their sessions, inside the
 // suspension's unit of work (it is a useradmin.SuspendHook).
 func (s *Service) UserSuspended(ctx context.Context, tenantID, userID string) error {
+	return s.StopAll(ctx, tenantID, userID)
+}
+
+// StopAll ends every stream of the account and frees its slots, inside the caller's unit of work
+// (a suspension, a subscription that ended or paused): heartbeats of those streams then answer
+// PLAYBACK_EXPIRED.
+func (s *Service) StopAll(ctx context.Context, tenantID, userID string) error {
 	if err := s.d.Store.EndOpenSessions(ctx, userID); err != nil {
 		return err
 	}

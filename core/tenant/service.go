@@ -44,6 +44,7 @@ type NewTenant struct {
 	Features  map[string]bool
 	Adapters  map[string]string
 	RateLimit RateLimit
+	Billing   Billing
 	Strings   map[string]string
 }
 
@@ -56,6 +57,7 @@ func (s *Service) Create(ctx context.Context, in NewTenant) (Tenant, error) {
 	validateFeatures(&v, in.Features)
 	validateAdapters(&v, in.Adapters, s.catalog)
 	validateRateLimit(&v, in.RateLimit)
+	validateBilling(&v, in.Billing)
 	validateStrings(&v, "strings.", in.Strings)
 	if err := v.Err(); err != nil {
 		return Tenant{}, err
@@ -65,7 +67,7 @@ func (s *Service) Create(ctx context.Context, in NewTenant) (Tenant, error) {
 	t := Tenant{
 		ID: ports.NewID(), Slug: in.Slug, Name: strings.TrimSpace(in.Name), Status: StatusActive,
 		Branding: in.Branding, Features: nonNilFeatures(in.Features), Adapters: nonNilAdapters(in.Adapters),
-		RateLimit: in.RateLimit, Version: 1, CreatedAt: now, UpdatedAt: now,
+		RateLimit: in.RateLimit, Billing: in.Billing, Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
 	if t.Branding.DisplayName == "" {
 		t.Branding.DisplayName = t.Name
@@ -125,6 +127,7 @@ type Patch struct {
 	Features  map[string]bool
 	Adapters  map[string]string
 	RateLimit *RateLimit
+	Billing   *Billing
 	Strings   map[string]string
 	// IfVersion, when not zero, must equal the stored version (optimistic concurrency).
 	IfVersion int
@@ -149,6 +152,9 @@ func (s *Service) Update(ctx context.Context, id string, p Patch) (Tenant, error
 	validateAdapters(&v, p.Adapters, s.catalog)
 	if p.RateLimit != nil {
 		validateRateLimit(&v, *p.RateLimit)
+	}
+	if p.Billing != nil {
+		validateBilling(&v, *p.Billing)
 	}
 	validateStrings(&v, "strings.", p.Strings)
 	if err := v.Err(); err != nil {
@@ -199,6 +205,9 @@ func apply(t *Tenant, p Patch) {
 	}
 	if p.RateLimit != nil {
 		t.RateLimit = *p.RateLimit
+	}
+	if p.Billing != nil {
+		t.Billing = *p.Billing
 	}
 }
 

@@ -46,10 +46,36 @@ type Tenant struct {
 	Features  map[string]bool
 	Adapters  map[string]string
 	RateLimit RateLimit
+	Billing   Billing
 	// Version increases with every change; surfaces expose it as an ETag.
 	Version   int
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// Billing is how the client bills its subscribers.
+type Billing struct {
+	// TaxRate is added to every invoice, in basis points of the amount after discounts (1900 is
+	// 19 percent); 0: prices carry no tax.
+	TaxRate int
+	// UpgradeEffective and DowngradeEffective say when a change of plan takes effect:
+	// "immediate" (prorated now) or "period_end" (at the next renewal); empty: the platform's
+	// default, upgrades immediate and downgrades at the period's end.
+	UpgradeEffective   string
+	DowngradeEffective string
+}
+
+// The effects a change of plan may have, as Billing names them.
+const (
+	EffectiveImmediate = "immediate"
+	EffectivePeriodEnd = "period_end"
+)
+
+func validateBilling(v *ports.Validation, b Billing) {
+	v.Check(b.TaxRate >= 0 && b.TaxRate <= 10000, "billing.tax_rate_bps", "must be between 0 and 10000 basis points (0 to 100 percent)")
+	for field, e := range map[string]string{"billing.upgrade_effective": b.UpgradeEffective, "billing.downgrade_effective": b.DowngradeEffective} {
+		v.Check(e == "" || e == EffectiveImmediate || e == EffectivePeriodEnd, field, "must be immediate or period_end")
+	}
 }
 
 // Active reports whether the tenant may be used.

@@ -1,0 +1,126 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"go.uber.org/fx"
+
+	"github.com/stvos/stvos/adapters/postgres"
+	"github.com/stvos/stvos/adapters/river"
+	"github.com/stvos/stvos/core/account"
+	"github.com/stvos/stvos/core/audit"
+	"github.com/stvos/stvos/core/balance"
+	"github.com/stvos/stvos/core/coupon"
+	"github.com/stvos/stvos/core/invoice"
+	"github.com/stvos/stvos/core/mailer"
+	"github.com/stvos/stvos/core/money"
+	"github.com/stvos/stvos/core/payment"
+	"github.com/stvos/stvos/core/plan"
+	"github.com/stvos/stvos/core/playback"
+	"github.com/stvos/stvos/core/subscription"
+	"github.com/stvos/stvos/ports"
+	"github.com/stvos/stvos/tenants"
+)
+
+// Billing provides subscriptions and invoices: their stores, the limits a subscription gives
+// (streams, profiles; read by playback and profiles), the client's billing settings, and the use
+// cases, with what they tell subscribers.
+var Billing = fx.Options(
+	fx.Provide(
+		fx.Annotate(func() postgres.SubscriptionStore { return postgres.SubscriptionStore{} }, fx.As(new(subscription.Store))),
+		fx.Annotate(func() postgres.InvoiceStore { return postgres.InvoiceStore{} }, fx.As(new(invoice.Store))),
+		tenants.NewBilling,
+		fx.Annotate(func(s *subscription.Service) *subscription.Service { return s }, fx.As(new(river.Billing))),
+		func(cfg Config, u ports.UnitOfWork, st subscription.Store) subscription.Limits {
+			return subscription.Limits{UnitOfWork: u, Store: st, DefaultStreams: cfg.MaxStreams, DefaultProfiles: cfg.MaxProfiles}
+		},
+		func(u ports.UnitOfWork, st invoice.Store, b *balance.Service, g payment.Gateways, docs ports.Documents, t tenants.Billing,
+			a audit.Store, c ports.Clock) *invoice.Service {
+			return invoice.NewService(invoice.Deps{UnitOfWork: u, Store: st, Balance: b, Gateways: g, Documents: docs, Sellers: t,
+				Audit: a, Clock: c})
+		},
+		func(u ports.UnitOfWork, st subscription.Store, plans plan.Store, coupons *coupon.Service, pm payment.Store, ps *payment.Service,
+			g payment.Gateways, inv *invoice.Service, b *balance.Service, t tenants.Billing, accounts account.Store, pb *playback.Service,
+			q *mailer.Queue, j ports.Jobs, a audit.Store, c ports.Clock) *subscription.Service {
+			people := billedPeople{uow: u, store: accounts}
+			return subscription.NewService(subscription.Deps{UnitOfWork: u, Store: st, Plans: plans, Coupons: coupons,
+				Methods: methods{store: pm, service: ps, gateways: g}, Invoices: inv, Balance: b, Clients: t, Accounts: people,
+				Streams: pb, Notices: billingNotices{people: people, mail: q}, Jobs: j, Audit: a, Clock: c})
+		},
+	),
+)
+
+// methods is what subscriptions need of payment methods: the stored ones (in the caller's unit of
+// work) and attaching a token on the fly.
+type methods struct {
+	store    payment.Store
+	service  *payment.Service
+	gateways payment.Gateways
+}
+
+func (m methods) Method(ctx context.Context, userID, id string) (payment.Method, error) {
+	return m.store.Get(ctx, userID, id)
+}
+
+func (m methods) Default(ctx context.Context, userID string) (payment.Method, error) {
+	all, err := m.store.List(ctx, userID)
+	if err != nil {
+		return payment.Method{}, err
+	}
+	for _, pm := range all {
+		if pm.IsDefault {
+			return pm, nil
+		}
+	}
+	return payment.Method{}, ports.NotFound("payment method")
+}
+
+func (m methods) Attach(ctx context.Context, tenantID, userID, token string) (payment.Method, error) {
+	return m.service.Add(ctx, tenantID, audit.Actor{Kind: "user", ID: userID}, userID, payment.NewMethod{Token: token})
+}
+
+func (m methods) Gateway(name string) (ports.Payments, error) { return m.gateways.Named(name) }
+
+// billedPeople answers who invoices bill and messages reach, from their accounts.
+type billedPeople struct {
+	uow   ports.UnitOfWork
+	store account.Store
+}
+
+func (b billedPeople) user(ctx context.Context, tenantID, userID string) (account.User, error) {
+	var u account.User
+	err := b.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
+		u, err = b.store.ReadUser(ctx, userID)
+		return err
+	})
+	return u, err
+}
+
+func (b billedPeople) Billed(ctx context.Context, tenantID, userID string) (string, string, error) {
+	u, err := b.user(ctx, tenantID, userID)
+	return u.DisplayName, u.Email, err
+}
+
+// billingNotices tells subscribers what happened to their subscription: by email (jobs enqueued
+// in the change's unit of work).
+type billingNotices struct {
+	people billedPeople
+	mail   *mailer.Queue
+}
+
+func (n billingNotices) Notify(ctx context.Context, e subscription.Event) error {
+	if e.Kind != subscription.EventPaymentFailed || e.Invoice == nil {
+		return nil
+	}
+	u, err := n.people.user(ctx, e.Subscription.TenantID, e.Subscription.UserID)
+	if err != nil {
+		return err
+	}
+	inv := e.Invoice
+	data := map[string]string{"amount": money.Format(inv.Due(), inv.Digits) + " " + inv.Currency, "invoice_number": inv.Number,
+		"attempt": strconv.Itoa(e.Attempt), "final": strconv.FormatBool(e.Final)}
+	return n.mail.Enqueue(ctx, mailer.Message{TenantID: inv.TenantID, ID: fmt.Sprintf("payment-failed-%s-%d", inv.ID, e.Attempt),
+		Event: mailer.EventPaymentFailed, To: u.Email, Name: u.DisplayName, Language: u.PreferredLanguage, Data: data})
+}
