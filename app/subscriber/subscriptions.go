@@ -30,7 +30,7 @@ type SubscriptionBody struct {
 	PausedAt           *time.Time `json:"paused_at" nullable:"true"`
 	TrialStart         *time.Time `json:"trial_start" nullable:"true"`
 	TrialEnd           *time.Time `json:"trial_end" nullable:"true"`
-	PaymentMethodID    *string    `json:"payment_method_id" nullable:"true" format:"uuid" doc:"The stored payment method renewals charge (the account's default when it is removed)."`
+	PaymentMethodID    *string    `json:"payment_method_id" nullable:"true" format:"uuid" doc:"The stored payment method renewals charge: the account's default, else the method the subscription started with."`
 	PaymentMethodLast4 *string    `json:"payment_method_last4" nullable:"true"`
 	CouponID           *string    `json:"coupon_id" nullable:"true" format:"uuid"`
 	PendingPlanID      *string    `json:"pending_plan_id" nullable:"true" format:"uuid" doc:"The plan a change waiting for the period's end moves to at the next renewal; null when none."`
@@ -45,15 +45,19 @@ func optional(s string) *string {
 	return &s
 }
 
-func subscriptionBody(s subscription.Subscription, p plan.Plan, m *payment.Method) SubscriptionBody {
+// subscriptionBody shows a subscription with the method its renewals charge: the account's
+// default, else the one it started with (methods are the account's).
+func subscriptionBody(s subscription.Subscription, p plan.Plan, methods []payment.Method) SubscriptionBody {
 	p.Price, p.BillingCycle, p.MaxProfiles, p.MaxConcurrentStreams = s.Price, s.BillingCycle, s.MaxProfiles, s.MaxConcurrentStreams
 	b := SubscriptionBody{ID: s.ID, UserID: s.UserID, PlanID: s.PlanID, Plan: planBody(p), Status: s.Status, AutoRenew: s.AutoRenew(),
 		CurrentPeriodStart: s.PeriodStart, CurrentPeriodEnd: s.PeriodEnd, NextBillingDate: s.NextBillingDate(),
 		CancelAtPeriodEnd: s.CancelAtPeriodEnd, CanceledAt: s.CanceledAt, PausedAt: s.PausedAt, TrialStart: s.TrialStart,
 		TrialEnd: s.TrialEnd, PaymentMethodID: optional(s.PaymentMethodID), CouponID: optional(s.CouponID),
 		PendingPlanID: optional(s.PendingPlanID), CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
-	if m != nil && m.ID == s.PaymentMethodID {
-		b.PaymentMethodLast4 = optional(m.Last4)
+	for _, m := range methods {
+		if m.IsDefault || (b.PaymentMethodLast4 == nil && m.ID == s.PaymentMethodID) {
+			b.PaymentMethodID, b.PaymentMethodLast4 = optional(m.ID), optional(m.Last4)
+		}
 	}
 	return b
 }
@@ -145,13 +149,11 @@ func registerSubscriptions(s *surface.Surface, subs *subscription.Service, metho
 		if cur.ID != sub.ID { // a replayed answer of an older subscription: show it as it was
 			cur = sub
 		}
-		var m *payment.Method
-		if cur.PaymentMethodID != "" {
-			if got, err := methods.Get(ctx, p.TenantID, p.Subject, cur.PaymentMethodID); err == nil {
-				m = &got
-			}
+		all, err := methods.List(ctx, p.TenantID, p.Subject)
+		if err != nil {
+			return nil, err
 		}
-		return &SubscriptionOutput{Body: subscriptionBody(cur, pl, m)}, nil
+		return &SubscriptionOutput{Body: subscriptionBody(cur, pl, all)}, nil
 	}
 	huma.Register(s.API, huma.Operation{
 		OperationID: "get-my-subscription", Method: http.MethodGet, Path: "/subscriptions/me", Tags: []string{"subscriptions"},

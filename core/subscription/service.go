@@ -269,22 +269,22 @@ func (s *Service) payer(m payment.Method) *invoice.Payer {
 	return &invoice.Payer{Gateway: gw, CustomerID: m.CustomerID, MethodID: m.GatewayID}
 }
 
-// renewalPayer is the method a renewal charges: the subscription's, else the account's default.
+// renewalPayer is the method a renewal (or a change of plan) charges: the account's default, as
+// the subscriber chose it last, else the method the subscription started with.
 func (s *Service) renewalPayer(ctx context.Context, sub Subscription) (*invoice.Payer, error) {
-	if sub.PaymentMethodID != "" {
-		m, err := s.d.Methods.Method(ctx, sub.UserID, sub.PaymentMethodID)
-		if err == nil {
-			return s.payer(m), nil
-		}
-		if !errors.Is(err, ports.ErrNotFound) {
-			return nil, err
-		}
-	}
 	m, err := s.d.Methods.Default(ctx, sub.UserID)
-	if errors.Is(err, ports.ErrNotFound) {
+	if err == nil {
+		return s.payer(m), nil
+	}
+	if !errors.Is(err, ports.ErrNotFound) {
+		return nil, err
+	}
+	if sub.PaymentMethodID == "" {
 		return nil, nil
 	}
-	if err != nil {
+	if m, err = s.d.Methods.Method(ctx, sub.UserID, sub.PaymentMethodID); errors.Is(err, ports.ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
 		return nil, err
 	}
 	return s.payer(m), nil
