@@ -121,9 +121,18 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 		fx.Provide(fx.Annotate(func(s *postgres.OAuthSecrets) *postgres.OAuthSecrets { return s }, fx.As(new(oauth.SecretStore)))),
 		oauth.Module,
 		fx.Provide(NewServer),
-		fx.Invoke(func(*Server) {}),
+		serving(cfg),
 		fx.StopTimeout(cfg.ShutdownTimeout+5*time.Second),
 	)
+}
+
+// serving starts the HTTP server, unless the process runs the job workers alone (the River
+// client starts with the application either way).
+func serving(cfg Config) fx.Option {
+	if cfg.WorkerOnly {
+		return fx.Options()
+	}
+	return fx.Invoke(func(*Server) {})
 }
 
 func newSurfaceDeps(cfg Config, log *slog.Logger, r *tenants.Resolver, s ports.TokenSigner, a ports.Admission,

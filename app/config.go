@@ -23,6 +23,8 @@ import (
 // Config is the server's configuration. Every field has an environment variable; flags of the
 // same name (lower-case, dashes) override it.
 type Config struct {
+	// WorkerOnly runs the background job workers without the HTTP surfaces (stvos worker).
+	WorkerOnly      bool
 	Addr            string
 	MetricsAddr     string
 	PublicURL       string

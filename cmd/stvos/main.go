@@ -1,6 +1,7 @@
 // Command stvos is the one binary of the platform:
 //
-//	stvos serve      serve every HTTP surface (configuration from STVOS_* variables or flags)
+//	stvos serve      serve every HTTP surface and run the background jobs (configuration from STVOS_* variables or flags)
+//	stvos worker     run the background jobs alone (renewals, dunning, email), for deployments that separate them
 //	stvos migrate    apply the embedded migrations (migrate status lists them)
 //	stvos bootstrap  create the first platform superadmin (--email, --password); idempotent
 //	stvos dev        provision PostgreSQL and Redis, seed a demo client, and serve
@@ -24,7 +25,8 @@ import (
 const usage = `stvos: multi-tenant white-label streaming platform backend
 
 usage:
-  stvos serve [flags]                         serve every surface
+  stvos serve [flags]                         serve every surface and run the background jobs
+  stvos worker [flags]                        run the background jobs alone (same settings as serve)
   stvos migrate [up|status] [flags]           apply or list migrations
   stvos bootstrap --email E --password P      create the first superadmin (idempotent)
   stvos dev [--dir D] [--addr A]              self-provisioned stack with demo data
@@ -51,7 +53,9 @@ func run(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "serve":
-		return serve(ctx, args[1:])
+		return serve(ctx, "stvos serve", args[1:])
+	case "worker":
+		return serve(ctx, "stvos worker", args[1:])
 	case "migrate":
 		return migrate(ctx, args[1:])
 	case "bootstrap":
@@ -68,11 +72,14 @@ func run(ctx context.Context, args []string) error {
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-func serve(ctx context.Context, args []string) error {
-	cfg, err := app.LoadConfig("stvos serve", args)
+// serve runs the application: every surface and the job workers, or (stvos worker) the workers
+// alone, without the HTTP listener.
+func serve(ctx context.Context, name string, args []string) error {
+	cfg, err := app.LoadConfig(name, args)
 	if err != nil {
 		return err
 	}
+	cfg.WorkerOnly = name == "stvos worker"
 	if os.Getenv("GOGC") == "" {
 		// A server's live heap is small and its garbage plentiful: collecting at 200 % growth
 		// instead of 100 % roughly halves the collector's CPU for a few more megabytes. GOGC,
