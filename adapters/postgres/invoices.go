@@ -43,6 +43,16 @@ func (InvoiceStore) NextNumber(ctx context.Context, year int) (int, error) {
 	return n, translate(err, "invoice counter")
 }
 
+// SetNumber gives an invoice its number.
+func (InvoiceStore) SetNumber(ctx context.Context, id, number string) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE invoices SET number = $2 WHERE tenant_id = app_tenant_id() AND id = $1`, id, number)
+	return translate(err, "invoice")
+}
+
 // Create inserts an invoice and its lines.
 func (InvoiceStore) Create(ctx context.Context, i invoice.Invoice) error {
 	tx, err := txFrom(ctx)

@@ -49,9 +49,12 @@ func NewService(d Deps) *Service { return &Service{d: d} }
 
 func (s *Service) now() time.Time { return s.d.Clock.Now().UTC().Truncate(time.Microsecond) }
 
-// Issue numbers and stores an invoice for a draft, open and due now, inside the caller's unit of
-// work. It answers the invoice and the credit a negative subtotal leaves (see Draft.Totals),
-// which the caller keeps on the account balance.
+// Issue stores an invoice for a draft, open and due now, inside the caller's unit of work. It
+// answers the invoice and the credit a negative subtotal leaves (see Draft.Totals), which the
+// caller keeps on the account balance. The invoice gets its number when Collect finalises it, at
+// the end of the unit of work: numbers are taken from one counter per client and year, whose row
+// stays locked until the transaction ends, so taking it last keeps concurrent renewals from
+// queueing behind each other's gateway calls.
 func (s *Service) Issue(ctx context.Context, tenantID string, d Draft) (Invoice, int64, error) {
 	if err := d.check(); err != nil {
 		return Invoice{}, 0, err
@@ -61,23 +64,36 @@ func (s *Service) Issue(ctx context.Context, tenantID string, d Draft) (Invoice,
 		BillingReason: d.BillingReason, Currency: d.Currency, Digits: d.Digits, Lines: d.Lines, TaxRate: d.TaxRate,
 		Description: d.Description, PeriodStart: d.PeriodStart, PeriodEnd: d.PeriodEnd, DueDate: now, CouponID: d.CouponID,
 		CustomerName: d.CustomerName, CustomerEmail: d.CustomerEmail, CreatedAt: now, UpdatedAt: now}
+	inv.Number = draftNumber(inv.ID)
 	var credit int64
 	inv.Subtotal, inv.Discount, inv.Tax, inv.Total, credit = d.Totals()
+	if inv.Total == 0 {
+		inv.Status, inv.PaidAt = StatusPaid, &now
+	}
 	err := s.d.UnitOfWork.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
-		seq, err := s.d.Store.NextNumber(ctx, now.Year())
-		if err != nil {
-			return err
-		}
-		inv.Number = Number(now.Year(), seq)
-		if inv.Total == 0 {
-			inv.Status, inv.PaidAt = StatusPaid, &now
-		}
 		return s.d.Store.Create(ctx, inv)
 	})
 	if err != nil {
 		return Invoice{}, 0, err
 	}
 	return inv, credit, nil
+}
+
+// draftNumber stands for an invoice's number until it is finalised, within its transaction.
+func draftNumber(id string) string { return "DRAFT-" + id }
+
+// finalize gives an invoice still holding its draft number the next number of the client's year.
+func (s *Service) finalize(ctx context.Context, inv *Invoice) error {
+	if inv.Number != draftNumber(inv.ID) {
+		return nil
+	}
+	year := inv.CreatedAt.Year()
+	seq, err := s.d.Store.NextNumber(ctx, year)
+	if err != nil {
+		return err
+	}
+	inv.Number = Number(year, seq)
+	return s.d.Store.SetNumber(ctx, inv.ID, inv.Number)
 }
 
 // Payer is what a charge takes money from: a gateway's customer and method.
@@ -87,7 +103,8 @@ type Payer struct {
 	MethodID   string
 }
 
-// Collect tries to collect what is due of an open invoice, inside the caller's unit of work:
+// Collect tries to collect what is due of an open invoice, inside the caller's unit of work, and
+// finalises it with its number (every issued invoice is collected before its unit of work ends):
 // first from the account balance, then by charging the payer (nil when the account has no
 // usable method) with the idempotency key given, which names this attempt at the gateway so a
 // retry of it never charges twice. The invoice is saved either way. A refused payment is not an
@@ -95,7 +112,8 @@ type Payer struct {
 // can commit what it learnt; err is for failures of the store or the gateway.
 func (s *Service) Collect(ctx context.Context, inv *Invoice, payer *Payer, key string) (*ports.DeclineError, error) {
 	if inv.Status != StatusOpen {
-		return nil, nil
+		err := s.d.UnitOfWork.Do(ctx, ports.TenantScope(inv.TenantID), func(ctx context.Context) error { return s.finalize(ctx, inv) })
+		return nil, err
 	}
 	var decline *ports.DeclineError
 	err := s.d.UnitOfWork.Do(ctx, ports.TenantScope(inv.TenantID), func(ctx context.Context) error {
@@ -130,7 +148,10 @@ func (s *Service) Collect(ctx context.Context, inv *Invoice, payer *Payer, key s
 		if inv.Due() <= 0 {
 			inv.Status, inv.PaidAt, inv.LastError = StatusPaid, &inv.UpdatedAt, ""
 		}
-		return s.d.Store.Save(ctx, *inv)
+		if err := s.d.Store.Save(ctx, *inv); err != nil {
+			return err
+		}
+		return s.finalize(ctx, inv)
 	})
 	return decline, err
 }

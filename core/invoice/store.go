@@ -11,6 +11,8 @@ type Store interface {
 	// NextNumber takes the next sequence number of the tenant's invoices in the year, in the unit
 	// of work: a rollback gives it back, so numbers have no gaps.
 	NextNumber(ctx context.Context, year int) (int, error)
+	// SetNumber gives an invoice its number.
+	SetNumber(ctx context.Context, id, number string) error
 	// Create stores a new invoice with its lines.
 	Create(ctx context.Context, inv Invoice) error
 	// Get loads an invoice with its lines: of the user when userID is not empty; for update when

@@ -10,7 +10,7 @@ import (
 )
 
 // admin creates an admin of the tenant through the platform and signs them in through the app.
-func admin(t *testing.T, srv *harness.Server, op *client, tenantID, key, email string) *client {
+func admin(t testing.TB, srv *harness.Server, op *client, tenantID, key, email string) *client {
 	t.Helper()
 	r := op.call("POST", "/platform/tenants/"+tenantID+"/admins", map[string]string{"email": email, "password": demoPassword, "name": "Admin"})
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))

@@ -18,7 +18,7 @@ import (
 )
 
 // member registers a subscriber through the app and returns the session data.
-func member(t *testing.T, app *client, email string) map[string]any {
+func member(t testing.TB, app *client, email string) map[string]any {
 	t.Helper()
 	r := app.call("POST", "/auth/register", map[string]string{"email": email, "password": demoPassword, "name": "Member " + email})
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))

@@ -18,14 +18,14 @@ import (
 )
 
 // subscriberOf registers a subscriber of the client and answers a client with their token.
-func subscriberOf(t *testing.T, srv *harness.Server, key, email string) *client {
+func subscriberOf(t testing.TB, srv *harness.Server, key, email string) *client {
 	t.Helper()
 	d := member(t, newClient(t, srv.URL).with("X-API-Key", key), email)
 	return newClient(t, srv.URL).with("Authorization", "Bearer "+d["accessToken"].(string))
 }
 
 // createPlan creates a plan through the admin API and answers its id.
-func createPlan(t *testing.T, adm *client, changes map[string]any) string {
+func createPlan(t testing.TB, adm *client, changes map[string]any) string {
 	t.Helper()
 	r := adm.call("POST", "/admin/plans", planBody(changes))
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
@@ -33,7 +33,7 @@ func createPlan(t *testing.T, adm *client, changes map[string]any) string {
 }
 
 // addCard adds a payment method by its sandbox token and answers its id.
-func addCard(t *testing.T, c *client, token string) string {
+func addCard(t testing.TB, c *client, token string) string {
 	t.Helper()
 	r := c.call("POST", "/payment-methods", map[string]any{"payment_method_token": token})
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
