@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
 
 	"go.uber.org/fx"
 
@@ -111,16 +113,51 @@ type billingNotices struct {
 }
 
 func (n billingNotices) Notify(ctx context.Context, e subscription.Event) error {
-	if e.Kind != subscription.EventPaymentFailed || e.Invoice == nil {
+	sub := e.Subscription
+	var (
+		event string
+		id    string
+		data  = map[string]string{}
+	)
+	switch {
+	case e.Kind == subscription.EventPaymentFailed && e.Invoice != nil:
+		inv := e.Invoice
+		event, id = mailer.EventPaymentFailed, fmt.Sprintf("payment-failed-%s-%d", inv.ID, e.Attempt)
+		data["amount"] = money.Format(inv.Due(), inv.Digits) + " " + inv.Currency
+		data["invoice_number"], data["final"] = inv.Number, strconv.FormatBool(e.Final)
+		if e.NextAttempt != nil {
+			data["next_attempt"] = e.NextAttempt.UTC().Format(time.DateOnly)
+		}
+	case e.Kind == subscription.EventRenewed && e.Invoice != nil && e.Invoice.Total > 0:
+		inv := e.Invoice
+		event, id = mailer.EventRenewal, "renewal-"+inv.ID
+		data["amount"] = money.Format(inv.Total, inv.Digits) + " " + inv.Currency
+		data["invoice_number"], data["plan"] = inv.Number, inv.Description
+		data["next_billing_date"] = sub.PeriodEnd.UTC().Format(time.DateOnly)
+	case e.Kind == subscription.EventTrialEnding:
+		event, id = mailer.EventTrialEnding, "trial-ending-"+sub.ID
+		data["trial_end"] = sub.PeriodEnd.UTC().Format(time.DateOnly)
+		data["amount"] = sub.Price.Decimal() + " " + sub.Price.Currency
+	default:
 		return nil
 	}
-	u, err := n.people.user(ctx, e.Subscription.TenantID, e.Subscription.UserID)
+	u, err := n.people.user(ctx, sub.TenantID, sub.UserID)
 	if err != nil {
 		return err
 	}
-	inv := e.Invoice
-	data := map[string]string{"amount": money.Format(inv.Due(), inv.Digits) + " " + inv.Currency, "invoice_number": inv.Number,
-		"attempt": strconv.Itoa(e.Attempt), "final": strconv.FormatBool(e.Final)}
-	return n.mail.Enqueue(ctx, mailer.Message{TenantID: inv.TenantID, ID: fmt.Sprintf("payment-failed-%s-%d", inv.ID, e.Attempt),
-		Event: mailer.EventPaymentFailed, To: u.Email, Name: u.DisplayName, Language: u.PreferredLanguage, Data: data})
+	if event == mailer.EventTrialEnding {
+		data["cycle"] = cycleWord(sub.BillingCycle, u.PreferredLanguage)
+	}
+	return n.mail.Enqueue(ctx, mailer.Message{TenantID: sub.TenantID, ID: id, Event: event, To: u.Email, Name: u.DisplayName,
+		Language: u.PreferredLanguage, Data: data})
+}
+
+// cycleWord names a billing cycle's length as a message in the language says "per …".
+func cycleWord(cycle, language string) string {
+	words := map[string][2]string{plan.CycleMonthly: {"month", "Monat"}, plan.CycleQuarterly: {"quarter", "Quartal"},
+		plan.CycleSemiAnnual: {"half-year", "Halbjahr"}, plan.CycleAnnual: {"year", "Jahr"}}[cycle]
+	if strings.HasPrefix(strings.ToLower(language), "de") {
+		return words[1]
+	}
+	return words[0]
 }

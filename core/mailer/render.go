@@ -22,8 +22,16 @@ const (
 	// EventWelcome greets a new subscriber. Data: action_url (optional).
 	EventWelcome = "welcome"
 	// EventPaymentFailed tells a subscriber a renewal could not be charged. Data: amount (as
-	// shown, "9.99 USD"), action_url (optional).
+	// shown, "9.99 USD"), invoice_number, next_attempt (a date, when a retry follows), final
+	// ("true" when none does and the subscription ended), action_url (optional).
 	EventPaymentFailed = "payment_failed"
+	// EventRenewal confirms a renewal was paid. Data: amount, plan, invoice_number,
+	// next_billing_date, action_url (optional).
+	EventRenewal = "renewal"
+	// EventTrialEnding tells a subscriber their free trial ends soon. Data: trial_end (a date),
+	// plan, amount, cycle (month, quarter, half-year, year, in the message's language),
+	// action_url (optional).
+	EventTrialEnding = "trial_ending"
 )
 
 // DefaultLanguage is the language of a recipient whose language has no template.

@@ -70,5 +70,33 @@ func TestRenderLanguage(t *testing.T) {
 
 	_, err = r.Render("no_such_event", "en", b, "", nil)
 	require.Error(t, err)
-	require.Equal(t, []string{mailer.EventPaymentFailed, mailer.EventWelcome}, r.Events())
+	require.Equal(t, []string{mailer.EventPaymentFailed, mailer.EventRenewal, mailer.EventTrialEnding, mailer.EventWelcome}, r.Events())
+}
+
+// TestRenderBillingMessages reads the billing messages as a subscriber would: what failed and when
+// the next try is, or that the subscription ended; the renewal's receipt; the trial's notice.
+func TestRenderBillingMessages(t *testing.T) {
+	t.Parallel()
+	r := renderer(t)
+	b := mailer.Brand{Name: "Acme TV", PrimaryColor: "#123456"}
+	m, err := r.Render(mailer.EventPaymentFailed, "en", b, "Ada", map[string]string{"amount": "12.50 USD",
+		"invoice_number": "INV-2026-00007", "final": "false", "next_attempt": "2027-02-10"})
+	require.NoError(t, err)
+	require.Equal(t, "Your payment to Acme TV failed", m.Subject)
+	require.Contains(t, m.Text, "we could not take your payment of 12.50 USD for Acme TV (invoice INV-2026-00007).")
+	require.Contains(t, m.Text, "we will try again on 2027-02-10.")
+	m, err = r.Render(mailer.EventPaymentFailed, "de", b, "Ada", map[string]string{"amount": "12.50 EUR", "final": "true"})
+	require.NoError(t, err)
+	require.Equal(t, "Ihr Abonnement bei Acme TV ist beendet", m.Subject)
+	require.Contains(t, m.Text, "Nach mehreren Versuchen ist Ihr Abonnement nun beendet.")
+	require.NotContains(t, m.Text, "erneut")
+	m, err = r.Render(mailer.EventRenewal, "en", b, "Ada", map[string]string{"amount": "12.50 USD", "plan": "Family, monthly",
+		"invoice_number": "INV-2026-00008", "next_billing_date": "2027-03-09"})
+	require.NoError(t, err)
+	require.Equal(t, "Your Acme TV subscription was renewed", m.Subject)
+	require.Contains(t, m.Text, "your Acme TV subscription (Family, monthly) has been renewed. We charged 12.50 USD (invoice INV-2026-00008). Your next billing date is 2027-03-09.")
+	m, err = r.Render(mailer.EventTrialEnding, "de", b, "Ada", map[string]string{"trial_end": "2027-01-09", "amount": "12.50 EUR", "cycle": "Monat"})
+	require.NoError(t, err)
+	require.Equal(t, "Ihr Testzeitraum bei Acme TV endet am 2027-01-09", m.Subject)
+	require.Contains(t, m.Text, "für 12.50 EUR pro Monat weiter")
 }

@@ -64,8 +64,25 @@ func TestSubscriptionLife(t *testing.T) {
 		return last
 	}
 
+	ctx := context.Background()
+	owner, err := pgx.Connect(ctx, srv.Config.DatabaseURL) // the owner role, past row-level security
+	require.NoError(t, err)
+	defer owner.Close(ctx)
+	// emails counts the messages to the subscriber whose subject matches (the outbox keeps them).
+	emails := func(subject string) int {
+		var n int
+		require.NoError(t, owner.QueryRow(ctx, `SELECT count(*) FROM email_outbox WHERE tenant_id = $1 AND $2 = ANY (recipients)
+			AND subject LIKE $3`, id, email, subject).Scan(&n))
+		return n
+	}
+
+	// Three days before the trial ends, the subscriber is told, once.
+	clock.advance(5 * 24 * time.Hour)
+	require.Eventually(t, func() bool { return emails("%trial ends on "+trialEnd.Format(time.DateOnly)+"%") == 1 }, 30*time.Second,
+		100*time.Millisecond, "the trial's notice")
+
 	// The trial ends: the first paid period starts at its end, invoiced and paid.
-	clock.advance(7*24*time.Hour + time.Hour)
+	clock.advance(2*24*time.Hour + time.Hour)
 	sub := waitFor("renewed after the trial", func(s map[string]any) bool { return s["status"] == "active" })
 	start, _ := time.Parse(time.RFC3339, sub["current_period_start"].(string))
 	require.True(t, start.Equal(trialEnd), "the first period starts when the trial ends")
@@ -127,15 +144,11 @@ func TestSubscriptionLife(t *testing.T) {
 	ada.call("POST", "/playback/sessions/"+s1["id"].(string)+"/heartbeat", map[string]any{"positionSeconds": 60}).
 		envelopedError(t, http.StatusConflict, "PLAYBACK_EXPIRED")
 
-	// Each failure was emailed, once (the outbox keeps what was sent).
-	ctx := context.Background()
-	owner, err := pgx.Connect(ctx, srv.Config.DatabaseURL) // the owner role, past row-level security
-	require.NoError(t, err)
-	defer owner.Close(ctx)
+	// Each failure was emailed, once: three saying when the next try is, the last that it ended;
+	// the paid renewal was confirmed, and the trial's notice sent once.
 	require.Eventually(t, func() bool {
-		var n int
-		require.NoError(t, owner.QueryRow(ctx, `SELECT count(*) FROM email_outbox WHERE tenant_id = $1 AND $2 = ANY (recipients)
-			AND subject LIKE '%payment%failed%'`, id, email).Scan(&n))
-		return n == 4
+		return emails("%payment%failed%") == 3 && emails("%subscription has ended%") == 1
 	}, 30*time.Second, 100*time.Millisecond, "one payment_failed email per failed attempt")
+	require.Equal(t, 1, emails("%subscription was renewed%"))
+	require.Equal(t, 1, emails("%trial ends%"))
 }
