@@ -12,7 +12,7 @@ run: deps
 
 ## test: every test (unit, integration against real PostgreSQL and Redis, end to end), with -race
 test: deps stripe-mock mailpit pdftotext
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
 ## lint: gofmt, go vet, and staticcheck when it installs
 lint:
