@@ -159,7 +159,10 @@ func (s *Service) Create(ctx context.Context, tenantID string, by audit.Actor, u
 	if err != nil {
 		return Subscription{}, err
 	}
-	var sub Subscription
+	var (
+		sub     Subscription
+		charged *invoice.Invoice
+	)
 	err = s.d.UnitOfWork.Do(ctx, scope, func(ctx context.Context) error {
 		if err := s.d.Store.LockAccount(ctx, userID); err != nil {
 			return err
@@ -234,15 +237,33 @@ func (s *Service) Create(ctx context.Context, tenantID string, by audit.Actor, u
 			if decline != nil {
 				return paymentDeclined(decline)
 			}
+			charged = &inv
 		}
 		r := audit.NewRecord(tenantID, by, "subscription.created", "subscription", sub.ID, now)
 		r.Details = map[string]any{"user_id": userID, "plan_id": p.ID, "status": sub.Status, "coupon_id": sub.CouponID}
 		return s.d.Audit.Append(ctx, r)
 	})
 	if err != nil {
+		s.giveBack(ctx, charged, in.Key)
 		return Subscription{}, err
 	}
 	return sub, nil
+}
+
+// giveBack refunds a charge whose unit of work did not commit (the store failed after the gateway
+// took the money), so that no money moves without a record of it. A call made with an idempotency
+// key is left alone: its retry sends the same gateway key, which answers the same charge, and
+// records it then.
+func (s *Service) giveBack(ctx context.Context, inv *invoice.Invoice, key string) {
+	if inv == nil || inv.ChargeID == "" || key != "" {
+		return
+	}
+	gw, err := s.d.Methods.Gateway(inv.Gateway)
+	if err != nil {
+		return
+	}
+	_, _ = gw.Refund(context.WithoutCancel(ctx), inv.TenantID, ports.RefundRequest{ChargeID: inv.ChargeID,
+		IdempotencyKey: "rollback-" + inv.ID})
 }
 
 // usableMethod loads the account's stored method with the id, refusing an unknown or expired one.
@@ -437,9 +458,11 @@ func (s *Service) ChangePlan(ctx context.Context, tenantID string, by audit.Acto
 		return Subscription{}, Quote{}, err
 	}
 	var (
-		sub Subscription
-		q   Quote
+		sub     Subscription
+		q       Quote
+		charged *invoice.Invoice
 	)
+	requestKey := key
 	err = s.d.UnitOfWork.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
 		if err := s.d.Store.LockAccount(ctx, userID); err != nil {
 			return err
@@ -504,6 +527,7 @@ func (s *Service) ChangePlan(ctx context.Context, tenantID string, by audit.Acto
 			if decline != nil {
 				return paymentDeclined(decline)
 			}
+			charged = &inv
 			details["invoice_id"] = inv.ID
 		}
 		if q.CouponID != "" {
@@ -512,6 +536,7 @@ func (s *Service) ChangePlan(ctx context.Context, tenantID string, by audit.Acto
 		return s.save(ctx, &sub, by, "subscription.plan_changed", details)
 	})
 	if err != nil {
+		s.giveBack(ctx, charged, requestKey)
 		return Subscription{}, Quote{}, err
 	}
 	return sub, q, nil
