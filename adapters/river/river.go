@@ -90,9 +90,13 @@ func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, 
 		sweep = time.Minute
 	}
 	return rv.NewClient(riverpgxv5.New(pool), &rv.Config{
-		Logger:  log.With("component", "river"),
-		Queues:  map[string]rv.QueueConfig{rv.QueueDefault: {MaxWorkers: 10}},
-		Workers: workers,
+		Logger: log.With("component", "river"),
+		// A worker fetches new jobs at most every FetchCooldown (River's default: 100 ms), which with
+		// 10 workers capped a burst of renewals near 100 jobs a second whatever the machine;
+		// fetching more often with more workers lets a burst use the database instead.
+		FetchCooldown: 10 * time.Millisecond,
+		Queues:        map[string]rv.QueueConfig{rv.QueueDefault: {MaxWorkers: 20}},
+		Workers:       workers,
 		PeriodicJobs: []*rv.PeriodicJob{
 			rv.NewPeriodicJob(rv.PeriodicInterval(PurgeEvery),
 				func() (rv.JobArgs, *rv.InsertOpts) { return PurgeArgs{}, nil }, &rv.PeriodicJobOpts{RunOnStart: true}),

@@ -51,10 +51,10 @@ func (s *Service) now() time.Time { return s.d.Clock.Now().UTC().Truncate(time.M
 
 // Issue stores an invoice for a draft, open and due now, inside the caller's unit of work. It
 // answers the invoice and the credit a negative subtotal leaves (see Draft.Totals), which the
-// caller keeps on the account balance. The invoice gets its number when Collect finalises it, at
-// the end of the unit of work: numbers are taken from one counter per client and year, whose row
-// stays locked until the transaction ends, so taking it last keeps concurrent renewals from
-// queueing behind each other's gateway calls.
+// caller keeps on the account balance. The caller then Finalizes it, as the last write of the unit
+// of work: numbers come from one counter per client and year, whose row stays locked until the
+// transaction ends, so taking it last keeps concurrent renewals of a client from queueing behind
+// each other's gateway calls and writes.
 func (s *Service) Issue(ctx context.Context, tenantID string, d Draft) (Invoice, int64, error) {
 	if err := d.check(); err != nil {
 		return Invoice{}, 0, err
@@ -82,11 +82,16 @@ func (s *Service) Issue(ctx context.Context, tenantID string, d Draft) (Invoice,
 // draftNumber stands for an invoice's number until it is finalised, within its transaction.
 func draftNumber(id string) string { return "DRAFT-" + id }
 
-// finalize gives an invoice still holding its draft number the next number of the client's year.
-func (s *Service) finalize(ctx context.Context, inv *Invoice) error {
+// Finalize gives an invoice still holding its draft number the next number of the client's year,
+// inside the caller's unit of work; a numbered invoice is left as it is.
+func (s *Service) Finalize(ctx context.Context, inv *Invoice) error {
 	if inv.Number != draftNumber(inv.ID) {
 		return nil
 	}
+	return s.d.UnitOfWork.Do(ctx, ports.TenantScope(inv.TenantID), func(ctx context.Context) error { return s.finalize(ctx, inv) })
+}
+
+func (s *Service) finalize(ctx context.Context, inv *Invoice) error {
 	year := inv.CreatedAt.Year()
 	seq, err := s.d.Store.NextNumber(ctx, year)
 	if err != nil {
@@ -103,8 +108,7 @@ type Payer struct {
 	MethodID   string
 }
 
-// Collect tries to collect what is due of an open invoice, inside the caller's unit of work, and
-// finalises it with its number (every issued invoice is collected before its unit of work ends):
+// Collect tries to collect what is due of an open invoice, inside the caller's unit of work:
 // first from the account balance, then by charging the payer (nil when the account has no
 // usable method) with the idempotency key given, which names this attempt at the gateway so a
 // retry of it never charges twice. The invoice is saved either way. A refused payment is not an
@@ -112,8 +116,7 @@ type Payer struct {
 // can commit what it learnt; err is for failures of the store or the gateway.
 func (s *Service) Collect(ctx context.Context, inv *Invoice, payer *Payer, key string) (*ports.DeclineError, error) {
 	if inv.Status != StatusOpen {
-		err := s.d.UnitOfWork.Do(ctx, ports.TenantScope(inv.TenantID), func(ctx context.Context) error { return s.finalize(ctx, inv) })
-		return nil, err
+		return nil, nil
 	}
 	var decline *ports.DeclineError
 	err := s.d.UnitOfWork.Do(ctx, ports.TenantScope(inv.TenantID), func(ctx context.Context) error {
@@ -148,10 +151,7 @@ func (s *Service) Collect(ctx context.Context, inv *Invoice, payer *Payer, key s
 		if inv.Due() <= 0 {
 			inv.Status, inv.PaidAt, inv.LastError = StatusPaid, &inv.UpdatedAt, ""
 		}
-		if err := s.d.Store.Save(ctx, *inv); err != nil {
-			return err
-		}
-		return s.finalize(ctx, inv)
+		return s.d.Store.Save(ctx, *inv)
 	})
 	return decline, err
 }

@@ -241,7 +241,13 @@ func (s *Service) Create(ctx context.Context, tenantID string, by audit.Actor, u
 		}
 		r := audit.NewRecord(tenantID, by, "subscription.created", "subscription", sub.ID, now)
 		r.Details = map[string]any{"user_id": userID, "plan_id": p.ID, "status": sub.Status, "coupon_id": sub.CouponID}
-		return s.d.Audit.Append(ctx, r)
+		if err := s.d.Audit.Append(ctx, r); err != nil {
+			return err
+		}
+		if charged != nil {
+			return s.d.Invoices.Finalize(ctx, charged)
+		}
+		return nil
 	})
 	if err != nil {
 		s.giveBack(ctx, charged, in.Key)
@@ -264,6 +270,31 @@ func (s *Service) giveBack(ctx context.Context, inv *invoice.Invoice, key string
 	}
 	_, _ = gw.Refund(context.WithoutCancel(ctx), inv.TenantID, ports.RefundRequest{ChargeID: inv.ChargeID,
 		IdempotencyKey: "rollback-" + inv.ID})
+}
+
+// effects are what a unit of work does last, after its other writes: numbering the invoices it
+// issued (the per-client counter's row stays locked until commit, so it is taken last) and then
+// telling the subscriber (whose messages show those numbers).
+type effects struct {
+	invoices []*invoice.Invoice
+	events   []Event
+}
+
+func (e *effects) issued(inv *invoice.Invoice) { e.invoices = append(e.invoices, inv) }
+func (e *effects) tell(ev Event)               { e.events = append(e.events, ev) }
+
+func (s *Service) apply(ctx context.Context, e *effects) error {
+	for _, inv := range e.invoices {
+		if err := s.d.Invoices.Finalize(ctx, inv); err != nil {
+			return err
+		}
+	}
+	for _, ev := range e.events {
+		if err := s.d.Notices.Notify(ctx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // usableMethod loads the account's stored method with the id, refusing an unknown or expired one.
@@ -533,7 +564,13 @@ func (s *Service) ChangePlan(ctx context.Context, tenantID string, by audit.Acto
 		if q.CouponID != "" {
 			sub.CouponID = q.CouponID
 		}
-		return s.save(ctx, &sub, by, "subscription.plan_changed", details)
+		if err := s.save(ctx, &sub, by, "subscription.plan_changed", details); err != nil {
+			return err
+		}
+		if charged != nil {
+			return s.d.Invoices.Finalize(ctx, charged)
+		}
+		return nil
 	})
 	if err != nil {
 		s.giveBack(ctx, charged, requestKey)
@@ -760,8 +797,9 @@ func (s *Service) Advance(ctx context.Context, tenantID, id string) error {
 		}
 		now := s.now()
 		changed := false
+		var e effects
 		for i := 0; i < maxCatchUp; i++ {
-			progressed, err := s.step(ctx, &sub, billing, now)
+			progressed, err := s.step(ctx, &sub, billing, now, &e)
 			if err != nil {
 				return err
 			}
@@ -777,46 +815,50 @@ func (s *Service) Advance(ctx context.Context, tenantID, id string) error {
 			sub.Version++
 			sub.UpdatedAt = now
 		}
-		return s.d.Store.Save(ctx, sub)
+		if err := s.d.Store.Save(ctx, sub); err != nil {
+			return err
+		}
+		return s.apply(ctx, &e)
 	})
 }
 
 // step does the one thing due next, if any, and reports whether it did.
-func (s *Service) step(ctx context.Context, sub *Subscription, billing Settings, now time.Time) (bool, error) {
+func (s *Service) step(ctx context.Context, sub *Subscription, billing Settings, now time.Time, e *effects) (bool, error) {
 	switch sub.Status {
 	case StatusTrialing:
 		if !sub.TrialNotified && !sub.CancelAtPeriodEnd && !now.Before(sub.PeriodEnd.Add(-s.d.TrialNotice)) && now.Before(sub.PeriodEnd) {
 			sub.TrialNotified = true
-			return true, s.d.Notices.Notify(ctx, Event{Kind: EventTrialEnding, Subscription: *sub})
+			e.tell(Event{Kind: EventTrialEnding, Subscription: *sub})
+			return true, nil
 		}
 		if now.Before(sub.PeriodEnd) {
 			return false, nil
 		}
 		if sub.CancelAtPeriodEnd {
-			return true, s.finish(ctx, sub, EndedAtPeriodEnd, sub.PeriodEnd)
+			return true, s.finish(ctx, sub, EndedAtPeriodEnd, sub.PeriodEnd, e)
 		}
-		return true, s.renew(ctx, sub, billing)
+		return true, s.renew(ctx, sub, billing, e)
 	case StatusActive:
 		if now.Before(sub.PeriodEnd) {
 			return false, nil
 		}
 		if sub.CancelAtPeriodEnd {
-			return true, s.finish(ctx, sub, EndedAtPeriodEnd, sub.PeriodEnd)
+			return true, s.finish(ctx, sub, EndedAtPeriodEnd, sub.PeriodEnd, e)
 		}
-		return true, s.renew(ctx, sub, billing)
+		return true, s.renew(ctx, sub, billing, e)
 	case StatusPastDue:
 		if sub.CancelAtPeriodEnd && !now.Before(sub.PeriodEnd) {
-			return true, s.finish(ctx, sub, EndedAtPeriodEnd, sub.PeriodEnd)
+			return true, s.finish(ctx, sub, EndedAtPeriodEnd, sub.PeriodEnd, e)
 		}
 		if sub.NextAttemptAt == nil || now.Before(*sub.NextAttemptAt) {
 			return false, nil
 		}
-		return true, s.retry(ctx, sub)
+		return true, s.retry(ctx, sub, e)
 	}
 	return false, nil
 }
 
-func (s *Service) finish(ctx context.Context, sub *Subscription, endedBy string, at time.Time) error {
+func (s *Service) finish(ctx context.Context, sub *Subscription, endedBy string, at time.Time, e *effects) error {
 	if err := s.end(ctx, sub, endedBy, at); err != nil {
 		return err
 	}
@@ -825,12 +867,13 @@ func (s *Service) finish(ctx context.Context, sub *Subscription, endedBy string,
 	if err := s.d.Audit.Append(ctx, r); err != nil {
 		return err
 	}
-	return s.d.Notices.Notify(ctx, Event{Kind: EventCanceled, Subscription: *sub})
+	e.tell(Event{Kind: EventCanceled, Subscription: *sub})
+	return nil
 }
 
 // renew starts the next period at the plan's current terms (or the plan a change waits to move
 // to), bills it and collects it; a refused payment makes the subscription past due.
-func (s *Service) renew(ctx context.Context, sub *Subscription, billing Settings) error {
+func (s *Service) renew(ctx context.Context, sub *Subscription, billing Settings, e *effects) error {
 	planID := sub.PlanID
 	if sub.PendingPlanID != "" {
 		planID = sub.PendingPlanID
@@ -871,11 +914,12 @@ func (s *Service) renew(ctx context.Context, sub *Subscription, billing Settings
 	if err != nil {
 		return err
 	}
-	return s.collect(ctx, sub, &inv)
+	e.issued(&inv)
+	return s.collect(ctx, sub, &inv, e)
 }
 
 // retry tries the open renewal invoice again.
-func (s *Service) retry(ctx context.Context, sub *Subscription) error {
+func (s *Service) retry(ctx context.Context, sub *Subscription, e *effects) error {
 	inv, err := s.d.Invoices.ForPeriod(ctx, sub.TenantID, sub.ID, sub.PeriodStart)
 	if errors.Is(err, ports.ErrNotFound) {
 		sub.Status, sub.DunningAttempts, sub.NextAttemptAt = StatusActive, 0, nil
@@ -884,11 +928,11 @@ func (s *Service) retry(ctx context.Context, sub *Subscription) error {
 	if err != nil {
 		return err
 	}
-	return s.collect(ctx, sub, &inv)
+	return s.collect(ctx, sub, &inv, e)
 }
 
 // collect charges a renewal invoice and moves the subscription along the dunning schedule.
-func (s *Service) collect(ctx context.Context, sub *Subscription, inv *invoice.Invoice) error {
+func (s *Service) collect(ctx context.Context, sub *Subscription, inv *invoice.Invoice, fx *effects) error {
 	payer, err := s.renewalPayer(ctx, *sub)
 	if err != nil {
 		return err
@@ -900,13 +944,14 @@ func (s *Service) collect(ctx context.Context, sub *Subscription, inv *invoice.I
 	}
 	if decline == nil {
 		sub.Status, sub.DunningAttempts, sub.NextAttemptAt = StatusActive, 0, nil
-		return s.d.Notices.Notify(ctx, Event{Kind: EventRenewed, Subscription: *sub, Invoice: inv})
+		fx.tell(Event{Kind: EventRenewed, Subscription: *sub, Invoice: inv})
+		return nil
 	}
 	sub.DunningAttempts++
 	e := Event{Kind: EventPaymentFailed, Invoice: inv, Attempt: sub.DunningAttempts}
 	if sub.DunningAttempts > len(s.d.Dunning) {
 		e.Final = true
-		if err := s.finish(ctx, sub, EndedByPaymentFailed, s.now()); err != nil {
+		if err := s.finish(ctx, sub, EndedByPaymentFailed, s.now(), fx); err != nil {
 			return err
 		}
 	} else {
@@ -914,7 +959,8 @@ func (s *Service) collect(ctx context.Context, sub *Subscription, inv *invoice.I
 		sub.Status, sub.NextAttemptAt, e.NextAttempt = StatusPastDue, &next, &next
 	}
 	e.Subscription = *sub
-	return s.d.Notices.Notify(ctx, e)
+	fx.tell(e)
+	return nil
 }
 
 // paymentDeclined is a refused first payment, as a subscriber sees it.

@@ -139,6 +139,13 @@ func (v *invoices) Collect(ctx context.Context, inv *invoice.Invoice, p *invoice
 	*v.byID[inv.ID] = *inv
 	return nil, err
 }
+func (v *invoices) Finalize(_ context.Context, inv *invoice.Invoice) error {
+	if inv.Number == "" {
+		inv.Number = "INV-TEST-" + inv.ID
+		*v.byID[inv.ID] = *inv
+	}
+	return nil
+}
 func (v *invoices) MarkUncollectible(_ context.Context, inv *invoice.Invoice) error {
 	inv.Status = invoice.StatusUncollectible
 	*v.byID[inv.ID] = *inv
@@ -303,6 +310,7 @@ func TestDunningRetriesOnSchedule(t *testing.T) {
 		if e.Kind == EventPaymentFailed {
 			failures = append(failures, e.Attempt)
 			require.Equal(t, e.Attempt == 4, e.Final)
+			require.NotEmpty(t, e.Invoice.Number, "told after the invoice is numbered")
 		}
 	}
 	require.Equal(t, []int{1, 2, 3, 4}, failures)

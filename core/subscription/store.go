@@ -77,6 +77,7 @@ type Methods interface {
 type Invoices interface {
 	Issue(ctx context.Context, tenantID string, d invoice.Draft) (invoice.Invoice, int64, error)
 	Collect(ctx context.Context, inv *invoice.Invoice, payer *invoice.Payer, key string) (*ports.DeclineError, error)
+	Finalize(ctx context.Context, inv *invoice.Invoice) error
 	MarkUncollectible(ctx context.Context, inv *invoice.Invoice) error
 	ForPeriod(ctx context.Context, tenantID, subscriptionID string, start time.Time) (invoice.Invoice, error)
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"os"
 	"testing"
 	"time"
 
@@ -16,10 +17,11 @@ import (
 // sweep enqueues one subscription.advance job each, and River's workers renew them: a new period,
 // a numbered invoice with its line, the charge at the sandbox gateway (its state in PostgreSQL).
 // The figure is renewals per second, from the moment they are due until the last is renewed.
-// Run: go test ./test/e2e -run '^$' -bench Renewals -benchtime 1x
+// Run: go test ./test/e2e -run '^$' -bench Renewals -benchtime 1x (STVOS_BENCH_METRICS_ADDR=127.0.0.1:6061 serves
+// /debug/pprof/ of the server meanwhile).
 func BenchmarkRenewals(b *testing.B) {
 	const n = 10000
-	srv := harness.StartServer(b, map[string]string{"STVOS_BILLING_SWEEP": "100ms", "STVOS_LOG_LEVEL": "warn"})
+	srv := harness.StartServer(b, map[string]string{"STVOS_BILLING_SWEEP": "100ms", "STVOS_LOG_LEVEL": "warn", "STVOS_METRICS_ADDR": os.Getenv("STVOS_BENCH_METRICS_ADDR")})
 	op := operator(b, srv)
 	id, key := onboard(b, op, "renewals", nil)
 	adm := admin(b, srv, op, id, key, "admin@renewals.test")
