@@ -15,6 +15,7 @@ import (
 	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/coupon"
 	"github.com/stvos/stvos/core/giftcard"
+	"github.com/stvos/stvos/core/notification"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/session"
@@ -45,6 +46,8 @@ type Services struct {
 	Balances *balance.Service
 	Payments *payment.Service
 	Signer   ports.TokenSigner
+	// Notifications are the caller's in-app notifications.
+	Notifications *notification.Service
 }
 
 // New builds the surface and registers its routes.
@@ -59,6 +62,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerCoupons(s, svc.Coupons)
 	registerGiftCards(s, svc.Cards)
 	registerPaymentMethods(s, svc.Payments)
+	registerNotifications(s, svc.Notifications)
 	registerJWKS(s, svc.Signer)
 	return s
 }
