@@ -80,7 +80,7 @@ type NotificationListOutput struct {
 
 // NotificationIDInput names a notification of the caller.
 type NotificationIDInput struct {
-	NotifID string `path:"notif_id" maxLength:"36" doc:"The notification's id (uuid)."`
+	NotifID string `path:"notif_id" format:"uuid"`
 }
 
 // SetNotificationReadInput marks a notification read or unread.
