@@ -30,6 +30,7 @@ import (
 	"github.com/stvos/stvos/app/subscriber"
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/app/telemetry"
+	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/analytics"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/balance"
@@ -37,6 +38,7 @@ import (
 	"github.com/stvos/stvos/core/coupon"
 	"github.com/stvos/stvos/core/giftcard"
 	"github.com/stvos/stvos/core/member"
+	"github.com/stvos/stvos/core/notification"
 	corepartner "github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/partnerbilling"
 	"github.com/stvos/stvos/core/plan"
@@ -83,6 +85,9 @@ var Core = fx.Module("core",
 		},
 		func(u ports.UnitOfWork, st voucher.Store, p voucher.Partners, a audit.Store, t *throttle.Throttle, c ports.Clock) *voucher.Service {
 			return voucher.NewService(voucher.Deps{UnitOfWork: u, Store: st, Partners: p, Audit: a, Throttle: t, Clock: c})
+		},
+		func(u ports.UnitOfWork, st notification.Store, a account.Store, c ports.Clock) *notification.Service {
+			return notification.NewService(notification.Deps{UnitOfWork: u, Store: st, Accounts: a, Clock: c})
 		},
 	),
 	Identity,

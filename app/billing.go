@@ -18,6 +18,7 @@ import (
 	"github.com/stvos/stvos/core/invoice"
 	"github.com/stvos/stvos/core/mailer"
 	"github.com/stvos/stvos/core/money"
+	"github.com/stvos/stvos/core/notification"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/playback"
@@ -45,11 +46,11 @@ var Billing = fx.Options(
 		},
 		func(u ports.UnitOfWork, st subscription.Store, plans plan.Store, coupons *coupon.Service, pm payment.Store, ps *payment.Service,
 			g payment.Gateways, inv *invoice.Service, b *balance.Service, t tenants.Billing, accounts account.Store, pb *playback.Service,
-			q *mailer.Queue, j ports.Jobs, a audit.Store, c ports.Clock) *subscription.Service {
+			q *mailer.Queue, notes *notification.Service, j ports.Jobs, a audit.Store, c ports.Clock) *subscription.Service {
 			people := billedPeople{uow: u, store: accounts}
 			return subscription.NewService(subscription.Deps{UnitOfWork: u, Store: st, Plans: plans, Coupons: coupons,
 				Methods: methods{store: pm, service: ps, gateways: g}, Invoices: inv, Balance: b, Clients: t, Accounts: people,
-				Streams: pb, Notices: billingNotices{people: people, mail: q}, Jobs: j, Audit: a, Clock: c})
+				Streams: pb, Notices: billingNotices{people: people, mail: q, notes: notes}, Jobs: j, Audit: a, Clock: c})
 		},
 	),
 )
@@ -105,11 +106,13 @@ func (b billedPeople) Billed(ctx context.Context, tenantID, userID string) (stri
 	return u.DisplayName, u.Email, err
 }
 
-// billingNotices tells subscribers what happened to their subscription: by email (jobs enqueued
-// in the change's unit of work).
+// billingNotices tells subscribers what happened to their subscription: in the app (a
+// notification) and by email (a job), both in the change's unit of work, each once per event
+// whatever the retries (the notification's key and the message's id name the event).
 type billingNotices struct {
 	people billedPeople
 	mail   *mailer.Queue
+	notes  *notification.Service
 }
 
 func (n billingNotices) Notify(ctx context.Context, e subscription.Event) error {
@@ -134,12 +137,19 @@ func (n billingNotices) Notify(ctx context.Context, e subscription.Event) error 
 		data["amount"] = money.Format(inv.Total, inv.Digits) + " " + inv.Currency
 		data["invoice_number"], data["plan"] = inv.Number, inv.Description
 		data["next_billing_date"] = sub.PeriodEnd.UTC().Format(time.DateOnly)
+	case e.Kind == subscription.EventCanceled && e.Subscription.EndedBy != subscription.EndedByPaymentFailed:
+		// Ended at the period's end as the subscriber asked: told in the app only (the last
+		// failed payment's message says the rest).
+		return n.inApp(ctx, e, "canceled-"+sub.ID, data)
 	case e.Kind == subscription.EventTrialEnding:
 		event, id = mailer.EventTrialEnding, "trial-ending-"+sub.ID
 		data["trial_end"] = sub.PeriodEnd.UTC().Format(time.DateOnly)
 		data["amount"] = sub.Price.Decimal() + " " + sub.Price.Currency
 	default:
 		return nil
+	}
+	if err := n.inApp(ctx, e, id, data); err != nil {
+		return err
 	}
 	u, err := n.people.user(ctx, sub.TenantID, sub.UserID)
 	if err != nil {
@@ -160,4 +170,34 @@ func cycleWord(cycle, language string) string {
 		return words[1]
 	}
 	return words[0]
+}
+
+// inApp creates the event's notification in the app.
+func (n billingNotices) inApp(ctx context.Context, e subscription.Event, key string, data map[string]string) error {
+	sub := e.Subscription
+	note := notification.New{TenantID: sub.TenantID, UserID: sub.UserID, Key: key}
+	switch e.Kind {
+	case subscription.EventPaymentFailed:
+		note.Type, note.Priority, note.Title = notification.TypePaymentFailed, notification.PriorityHigh, "Your payment failed"
+		note.Body = "We could not take your payment of " + data["amount"] + " (invoice " + data["invoice_number"] + ")."
+		if e.Final {
+			note.Title, note.Body = "Your subscription has ended", note.Body+" We tried several times, so your subscription has ended."
+		} else if d := data["next_attempt"]; d != "" {
+			note.Body += " Please check your payment method: we will try again on " + d + "."
+		}
+	case subscription.EventRenewed:
+		note.Type, note.Title = notification.TypeSubscriptionRenewed, "Your subscription was renewed"
+		note.Body = "We charged " + data["amount"] + " (invoice " + data["invoice_number"] + "). Your next billing date is " +
+			data["next_billing_date"] + "."
+	case subscription.EventTrialEnding:
+		note.Type, note.Title = notification.TypeTrialEnding, "Your free trial ends on "+data["trial_end"]
+		note.Body = "After that your subscription continues at " + data["amount"] + ", charged to your payment method on file."
+	case subscription.EventCanceled:
+		note.Type, note.Title = notification.TypeSubscriptionCanceled, "Your subscription has ended"
+		note.Body = "Your subscription ended at the end of its billing period. You can subscribe again at any time."
+	default:
+		return nil
+	}
+	_, err := n.notes.Notify(ctx, note)
+	return err
 }

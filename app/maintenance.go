@@ -7,27 +7,29 @@ import (
 
 	"github.com/stvos/stvos/core/device"
 	"github.com/stvos/stvos/core/grant"
+	"github.com/stvos/stvos/core/notification"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/ports"
 )
 
 // maintenance is the periodic upkeep the job runner calls: each tenant's expired OAuth codes and
-// tokens, device codes, old sessions and expired idempotency keys are removed, tenant by tenant
-// under row-level security.
+// tokens, device codes, old sessions, expired idempotency keys and expired notifications are
+// removed, tenant by tenant under row-level security.
 type maintenance struct {
 	tenants  *tenant.Service
 	grants   *grant.Service
 	devices  *device.Service
 	sessions *session.Service
 	keys     ports.Idempotency
+	notes    *notification.Service
 	clock    ports.Clock
 	log      *slog.Logger
 }
 
 func newMaintenance(t *tenant.Service, g *grant.Service, d *device.Service, s *session.Service, k ports.Idempotency,
-	c ports.Clock, log *slog.Logger) *maintenance {
-	return &maintenance{tenants: t, grants: g, devices: d, sessions: s, keys: k, clock: c, log: log}
+	c ports.Clock, log *slog.Logger, n *notification.Service) *maintenance {
+	return &maintenance{tenants: t, grants: g, devices: d, sessions: s, keys: k, clock: c, log: log, notes: n}
 }
 
 // purgeKeys removes a tenant's idempotency keys whose answers expired.
@@ -41,10 +43,12 @@ func (m *maintenance) PurgeExpired(ctx context.Context) error {
 	var (
 		errs                        []error
 		records, codes, ended, keys int
+		notes                       int
 		purges                      = []struct {
 			n   *int
 			run func(context.Context, string) (int, error)
-		}{{&records, m.grants.Purge}, {&codes, m.devices.Purge}, {&ended, m.sessions.Purge}, {&keys, m.purgeKeys}}
+		}{{&records, m.grants.Purge}, {&codes, m.devices.Purge}, {&ended, m.sessions.Purge}, {&keys, m.purgeKeys},
+			{&notes, m.notes.Purge}}
 	)
 	after := ""
 	for {
@@ -68,6 +72,6 @@ func (m *maintenance) PurgeExpired(ctx context.Context) error {
 		after = ts[len(ts)-1].ID
 	}
 	m.log.InfoContext(ctx, "purged expired rows", "oauth_records", records, "device_codes", codes,
-		"sessions", ended, "idempotency_keys", keys, "failures", len(errs))
+		"sessions", ended, "idempotency_keys", keys, "notifications", notes, "failures", len(errs))
 	return errors.Join(errs...)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/stvos/stvos/core/giftcard"
 	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/core/member"
+	"github.com/stvos/stvos/core/notification"
 	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/payment"
@@ -65,6 +66,7 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() CouponStore { return CouponStore{} }, fx.As(new(coupon.Store))),
 		fx.Annotate(func() GiftCardStore { return GiftCardStore{} }, fx.As(new(giftcard.Store))),
 		fx.Annotate(func() BalanceStore { return BalanceStore{} }, fx.As(new(balance.Store))),
+		fx.Annotate(func() NotificationStore { return NotificationStore{} }, fx.As(new(notification.Store))),
 		fx.Annotate(func() PaymentMethodStore { return PaymentMethodStore{} }, fx.As(new(payment.Store))),
 		fx.Annotate(func() SandboxLedger { return SandboxLedger{} }, fx.As(new(sandbox.Ledger))),
 		fx.Annotate(func() PlaybackStore { return PlaybackStore{} }, fx.As(new(playback.Store))),

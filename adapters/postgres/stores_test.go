@@ -110,3 +110,8 @@ func TestGiftCardStoreContract(t *testing.T) {
 	t.Parallel()
 	contract.GiftCards(t, partnerEnv(t), postgres.GiftCardStore{}, postgres.BalanceStore{})
 }
+
+func TestNotificationStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.Notifications(t, partnerEnv(t), postgres.NotificationStore{})
+}

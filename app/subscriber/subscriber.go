@@ -16,6 +16,7 @@ import (
 	"github.com/stvos/stvos/core/coupon"
 	"github.com/stvos/stvos/core/giftcard"
 	"github.com/stvos/stvos/core/invoice"
+	"github.com/stvos/stvos/core/notification"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/session"
@@ -49,6 +50,8 @@ type Services struct {
 	Subs     *subscription.Service
 	Invoices *invoice.Service
 	Signer   ports.TokenSigner
+	// Notifications are the caller's in-app notifications.
+	Notifications *notification.Service
 }
 
 // New builds the surface and registers its routes.
@@ -65,6 +68,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerPaymentMethods(s, svc.Payments)
 	registerSubscriptions(s, svc.Subs, svc.Payments)
 	registerInvoices(s, svc.Invoices)
+	registerNotifications(s, svc.Notifications)
 	registerJWKS(s, svc.Signer)
 	return s
 }

@@ -151,4 +151,18 @@ func TestSubscriptionLife(t *testing.T) {
 	}, 30*time.Second, 100*time.Millisecond, "one payment_failed email per failed attempt")
 	require.Equal(t, 1, emails("%subscription was renewed%"))
 	require.Equal(t, 1, emails("%trial ends%"))
+
+	// The same events are in the app's notifications, newest first; the trial's notice expired
+	// (30 days after it was made, and the clock is 40 days on).
+	notes := login().call("GET", "/notifications", nil)
+	require.Equal(t, http.StatusOK, notes.Status, string(notes.Raw))
+	var types []string
+	for _, n := range notes.JSON["data"].([]any) {
+		types = append(types, n.(map[string]any)["type"].(string))
+	}
+	require.Equal(t, []string{"payment_failed", "payment_failed", "payment_failed", "payment_failed", "subscription_renewed"}, types)
+	first := notes.JSON["data"].([]any)[0].(map[string]any)
+	require.Equal(t, "Your subscription has ended", first["title"])
+	require.Equal(t, "high", first["priority"])
+	require.Equal(t, 5.0, notes.JSON["unread_count"])
 }

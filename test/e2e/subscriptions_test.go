@@ -20,8 +20,8 @@ import (
 // subscriberOf registers a subscriber of the client and answers a client with their token.
 func subscriberOf(t testing.TB, srv *harness.Server, key, email string) *client {
 	t.Helper()
-	d := member(t, newClient(t, srv.URL).with("X-API-Key", key), email)
-	return newClient(t, srv.URL).with("Authorization", "Bearer "+d["accessToken"].(string))
+	_, c := subscriberWithID(t, srv, key, email)
+	return c
 }
 
 // createPlan creates a plan through the admin API and answers its id.
