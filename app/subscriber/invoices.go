@@ -57,7 +57,7 @@ type InvoiceBody struct {
 
 func invoiceBody(s *surface.Surface, inv invoice.Invoice) InvoiceBody {
 	d := func(minor int64) surface.Decimal { return surface.Decimal(money.Format(minor, inv.Digits)) }
-	b := InvoiceBody{ID: inv.ID, InvoiceNumber: inv.Number, SubscriptionID: optional(inv.SubscriptionID), Status: inv.Status,
+	b := InvoiceBody{ID: inv.ID, InvoiceNumber: inv.Number, SubscriptionID: nullable(inv.SubscriptionID), Status: inv.Status,
 		BillingReason: inv.BillingReason, Subtotal: d(inv.Subtotal), DiscountAmount: d(inv.Discount),
 		TaxRate: surface.Decimal(invoice.Document(inv, "", "").TaxRate), TaxAmount: d(inv.Tax), Amount: d(inv.Total),
 		AmountPaid: d(inv.Paid), BalanceApplied: d(inv.Balance), AmountRefunded: d(inv.Refunded), AmountDue: d(inv.Due()),
@@ -113,7 +113,7 @@ type RefundBody struct {
 func refundBody(r invoice.Refund) RefundBody {
 	d := func(minor int64) surface.Decimal { return surface.Decimal(money.Format(minor, r.Digits)) }
 	return RefundBody{ID: r.ID, InvoiceID: r.InvoiceID, Amount: d(r.Amount), ToBalance: d(r.ToBalance), Currency: r.Currency,
-		Reason: r.Reason, Status: r.Status, Notes: r.Notes, ProviderRefundID: optional(r.ProviderRefundID), ActorID: optional(r.ActorID),
+		Reason: r.Reason, Status: r.Status, Notes: r.Notes, ProviderRefundID: nullable(r.ProviderRefundID), ActorID: nullable(r.ActorID),
 		ProcessedAt: r.ProcessedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 

@@ -38,13 +38,6 @@ type SubscriptionBody struct {
 	UpdatedAt          time.Time  `json:"updated_at"`
 }
 
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // subscriptionBody shows a subscription with the method its renewals charge: the account's
 // default, else the one it started with (methods are the account's).
 func subscriptionBody(s subscription.Subscription, p plan.Plan, methods []payment.Method) SubscriptionBody {
@@ -52,11 +45,11 @@ func subscriptionBody(s subscription.Subscription, p plan.Plan, methods []paymen
 	b := SubscriptionBody{ID: s.ID, UserID: s.UserID, PlanID: s.PlanID, Plan: planBody(p), Status: s.Status, AutoRenew: s.AutoRenew(),
 		CurrentPeriodStart: s.PeriodStart, CurrentPeriodEnd: s.PeriodEnd, NextBillingDate: s.NextBillingDate(),
 		CancelAtPeriodEnd: s.CancelAtPeriodEnd, CanceledAt: s.CanceledAt, PausedAt: s.PausedAt, TrialStart: s.TrialStart,
-		TrialEnd: s.TrialEnd, PaymentMethodID: optional(s.PaymentMethodID), CouponID: optional(s.CouponID),
-		PendingPlanID: optional(s.PendingPlanID), CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
+		TrialEnd: s.TrialEnd, PaymentMethodID: nullable(s.PaymentMethodID), CouponID: nullable(s.CouponID),
+		PendingPlanID: nullable(s.PendingPlanID), CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
 	for _, m := range methods {
 		if m.IsDefault || (b.PaymentMethodLast4 == nil && m.ID == s.PaymentMethodID) {
-			b.PaymentMethodID, b.PaymentMethodLast4 = optional(m.ID), optional(m.Last4)
+			b.PaymentMethodID, b.PaymentMethodLast4 = nullable(m.ID), nullable(m.Last4)
 		}
 	}
 	return b

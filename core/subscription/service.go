@@ -640,6 +640,25 @@ func (s *Service) Cancel(ctx context.Context, tenantID string, by audit.Actor, u
 	if utf8.RuneCountInString(reason) > MaxCancelReasonLength {
 		return Subscription{}, ports.Invalid("reason", "must be at most 500 characters")
 	}
+	return s.change(ctx, tenantID, userID, func(ctx context.Context, sub *Subscription) error {
+		sub.CancelReason = reason
+		if immediate || sub.Status == StatusPaused {
+			if err := s.end(ctx, sub, EndedBySubscriber, s.now()); err != nil {
+				return err
+			}
+			return s.save(ctx, sub, by, "subscription.canceled", map[string]any{"immediate": true, "reason": reason})
+		}
+		if sub.CancelAtPeriodEnd {
+			return nil
+		}
+		sub.CancelAtPeriodEnd = true
+		return s.save(ctx, sub, by, "subscription.cancel_scheduled", map[string]any{"at": sub.PeriodEnd, "reason": reason})
+	})
+}
+
+// change runs fn on the account's subscription that has not ended (ErrNone when there is none),
+// in one unit of work holding the account's lock, and answers the subscription as fn left it.
+func (s *Service) change(ctx context.Context, tenantID, userID string, fn func(ctx context.Context, sub *Subscription) error) (Subscription, error) {
 	var sub Subscription
 	err := s.d.UnitOfWork.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
 		if err := s.d.Store.LockAccount(ctx, userID); err != nil {
@@ -649,18 +668,7 @@ func (s *Service) Cancel(ctx context.Context, tenantID string, by audit.Actor, u
 		if sub, err = s.live(ctx, userID); err != nil {
 			return err
 		}
-		sub.CancelReason = reason
-		if immediate || sub.Status == StatusPaused {
-			if err := s.end(ctx, &sub, EndedBySubscriber, s.now()); err != nil {
-				return err
-			}
-			return s.save(ctx, &sub, by, "subscription.canceled", map[string]any{"immediate": true, "reason": reason})
-		}
-		if sub.CancelAtPeriodEnd {
-			return nil
-		}
-		sub.CancelAtPeriodEnd = true
-		return s.save(ctx, &sub, by, "subscription.cancel_scheduled", map[string]any{"at": sub.PeriodEnd, "reason": reason})
+		return fn(ctx, &sub)
 	})
 	if err != nil {
 		return Subscription{}, err
@@ -689,59 +697,35 @@ func (s *Service) end(ctx context.Context, sub *Subscription, endedBy string, at
 // Pause pauses an active subscription: it stops renewing and its benefits stop (streams end)
 // until Resume, which gives back the time that was left of the period.
 func (s *Service) Pause(ctx context.Context, tenantID string, by audit.Actor, userID string) (Subscription, error) {
-	var sub Subscription
-	err := s.d.UnitOfWork.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
-		if err := s.d.Store.LockAccount(ctx, userID); err != nil {
-			return err
-		}
-		var err error
-		if sub, err = s.live(ctx, userID); err != nil {
-			return err
-		}
+	return s.change(ctx, tenantID, userID, func(ctx context.Context, sub *Subscription) error {
 		if sub.Status != StatusActive || sub.CancelAtPeriodEnd {
-			return wrongStatus(sub, "paused (only an active subscription that is not set to cancel can)")
+			return wrongStatus(*sub, "paused (only an active subscription that is not set to cancel can)")
 		}
 		now := s.now()
 		sub.Status, sub.PausedAt = StatusPaused, &now
 		if err := s.d.Streams.StopAll(ctx, tenantID, userID); err != nil {
 			return err
 		}
-		return s.save(ctx, &sub, by, "subscription.paused", nil)
+		return s.save(ctx, sub, by, "subscription.paused", nil)
 	})
-	if err != nil {
-		return Subscription{}, err
-	}
-	return sub, nil
 }
 
 // Resume resumes a paused subscription, its period's end moved later by the time it was paused;
 // or withdraws a cancellation set for the period's end.
 func (s *Service) Resume(ctx context.Context, tenantID string, by audit.Actor, userID string) (Subscription, error) {
-	var sub Subscription
-	err := s.d.UnitOfWork.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
-		if err := s.d.Store.LockAccount(ctx, userID); err != nil {
-			return err
-		}
-		var err error
-		if sub, err = s.live(ctx, userID); err != nil {
-			return err
-		}
+	return s.change(ctx, tenantID, userID, func(ctx context.Context, sub *Subscription) error {
 		switch {
 		case sub.Status == StatusPaused:
 			paused := s.now().Sub(*sub.PausedAt)
 			sub.Status, sub.PausedAt = StatusActive, nil
 			sub.PeriodEnd, sub.Anchor = sub.PeriodEnd.Add(paused), sub.Anchor.Add(paused)
-			return s.save(ctx, &sub, by, "subscription.resumed", map[string]any{"paused_seconds": int64(paused / time.Second)})
+			return s.save(ctx, sub, by, "subscription.resumed", map[string]any{"paused_seconds": int64(paused / time.Second)})
 		case sub.CancelAtPeriodEnd:
 			sub.CancelAtPeriodEnd, sub.CancelReason = false, ""
-			return s.save(ctx, &sub, by, "subscription.cancel_withdrawn", nil)
+			return s.save(ctx, sub, by, "subscription.cancel_withdrawn", nil)
 		}
-		return wrongStatus(sub, "resumed (only a paused subscription, or one set to cancel, can)")
+		return wrongStatus(*sub, "resumed (only a paused subscription, or one set to cancel, can)")
 	})
-	if err != nil {
-		return Subscription{}, err
-	}
-	return sub, nil
 }
 
 // System is the actor of what the billing sweep does.
