@@ -21,6 +21,7 @@ var conflictCodes = map[string]*ports.Error{
 	"categories_name":         ports.Conflict("CATEGORY_EXISTS", "A category of this client already has that name."),
 	"partner_members_pkey":    ports.Conflict("ALREADY_MEMBER", "The user is already a member of a partner."),
 	"coupons_code":            ports.Conflict("COUPON_CODE_TAKEN", "Another coupon of this client already has this code."),
+	"profiles_primary":        ports.Conflict("PRIMARY_PROFILE_EXISTS", "The account already has a primary profile."),
 }
 
 // translate turns a pgx error into the port's error kinds, once, at the edge of the adapter.

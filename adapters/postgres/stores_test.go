@@ -110,3 +110,8 @@ func TestGiftCardStoreContract(t *testing.T) {
 	t.Parallel()
 	contract.GiftCards(t, partnerEnv(t), postgres.GiftCardStore{}, postgres.BalanceStore{})
 }
+
+func TestProfileStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.Profiles(t, partnerEnv(t), postgres.ProfileStore{}, postgres.AuditStore{}, postgres.CatalogStore{})
+}
