@@ -82,6 +82,7 @@ var Core = fx.Module("core",
 		func(u ports.UnitOfWork, st voucher.Store, p voucher.Partners, a audit.Store, t *throttle.Throttle, c ports.Clock) *voucher.Service {
 			return voucher.NewService(voucher.Deps{UnitOfWork: u, Store: st, Partners: p, Audit: a, Throttle: t, Clock: c})
 		},
+		newProfiles,
 	),
 	Identity,
 )

@@ -17,6 +17,7 @@ import (
 	"github.com/stvos/stvos/core/giftcard"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
+	"github.com/stvos/stvos/core/profile"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/useradmin"
 	"github.com/stvos/stvos/ports"
@@ -44,6 +45,7 @@ type Services struct {
 	Cards    *giftcard.Service
 	Balances *balance.Service
 	Payments *payment.Service
+	Profiles *profile.Service
 	Signer   ports.TokenSigner
 }
 
@@ -59,6 +61,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerCoupons(s, svc.Coupons)
 	registerGiftCards(s, svc.Cards)
 	registerPaymentMethods(s, svc.Payments)
+	registerProfiles(s, svc.Profiles)
 	registerJWKS(s, svc.Signer)
 	return s
 }
