@@ -89,6 +89,7 @@ var Core = fx.Module("core",
 		func(u ports.UnitOfWork, st notification.Store, a account.Store, c ports.Clock) *notification.Service {
 			return notification.NewService(notification.Deps{UnitOfWork: u, Store: st, Accounts: a, Clock: c})
 		},
+		newProfiles,
 	),
 	Identity,
 )

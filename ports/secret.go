@@ -33,6 +33,8 @@ type Claims struct {
 	ClientID string
 	// SessionID names the session (refresh token family) the token was issued in.
 	SessionID string
+	// ProfileID is set on profile tokens: the sub-profile of the account (Subject) watching.
+	ProfileID string
 	// Audience is the surface the token is meant for.
 	Audience string
 	// IssuedAt and ExpiresAt are Unix seconds.

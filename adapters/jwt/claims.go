@@ -35,6 +35,8 @@ type Claims struct {
 	// ClientID is the OAuth client a delegated token was issued to (RFC 9068 section 2.2); it
 	// is absent from first-party sign-in tokens.
 	ClientID string `json:"client_id,omitempty"`
+	// ProfileID is the sub-profile a profile token is for.
+	ProfileID string `json:"prf,omitempty"`
 }
 
 // Audience is the aud claim. It is written as an array, as fosite and earlier stvos tokens
@@ -57,7 +59,7 @@ func Encode(issuer string, c ports.Claims) Claims {
 		Issuer: issuer, Subject: c.Subject, ID: c.ID,
 		IssuedAt: josejwt.NewNumericDate(time.Unix(c.IssuedAt, 0)), ExpiresAt: josejwt.NewNumericDate(time.Unix(c.ExpiresAt, 0)),
 		Kind: c.Kind, TenantID: c.TenantID, PartnerID: c.PartnerID, Roles: c.Roles, Scope: strings.Join(c.Scopes, " "),
-		SessionID: c.SessionID, ClientID: c.ClientID,
+		SessionID: c.SessionID, ClientID: c.ClientID, ProfileID: c.ProfileID,
 	}
 	if c.Audience != "" {
 		out.Audience = Audience{c.Audience}
@@ -69,7 +71,7 @@ func Encode(issuer string, c ports.Claims) Claims {
 func (c Claims) Decode() ports.Claims {
 	out := ports.Claims{
 		ID: c.ID, Subject: c.Subject, Kind: c.Kind, TenantID: c.TenantID, PartnerID: c.PartnerID, Roles: c.Roles,
-		Scopes: strings.Fields(c.Scope), SessionID: c.SessionID, ClientID: c.ClientID,
+		Scopes: strings.Fields(c.Scope), SessionID: c.SessionID, ClientID: c.ClientID, ProfileID: c.ProfileID,
 	}
 	if len(c.Audience) > 0 {
 		out.Audience = c.Audience[0]

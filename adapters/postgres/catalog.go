@@ -49,14 +49,14 @@ func (CatalogStore) Categories(ctx context.Context, publishedOnly bool) ([]catal
 }
 
 const classColumns = `k.tenant_id, k.id, k.category_id, c.name, k.title, k.description, k.instructor, k.duration_seconds,
-	k.thumbnail_url, k.level, k.published, k.created_at, k.updated_at, k.version`
+	k.thumbnail_url, k.level, coalesce(k.content_rating, ''), k.published, k.created_at, k.updated_at, k.version`
 
 const classFrom = ` FROM classes k JOIN categories c ON c.tenant_id = k.tenant_id AND c.id = k.category_id`
 
 func scanClass(row pgx.Row) (catalog.Class, error) {
 	var c catalog.Class
 	err := row.Scan(&c.TenantID, &c.ID, &c.CategoryID, &c.CategoryName, &c.Title, &c.Description, &c.Instructor, &c.DurationSeconds,
-		&c.ThumbnailURL, &c.Level, &c.Published, &c.CreatedAt, &c.UpdatedAt, &c.Version)
+		&c.ThumbnailURL, &c.Level, &c.ContentRating, &c.Published, &c.CreatedAt, &c.UpdatedAt, &c.Version)
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
 	return c, err
 }
@@ -68,9 +68,10 @@ func (CatalogStore) CreateClass(ctx context.Context, c catalog.Class) error {
 		return err
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO classes (tenant_id, id, category_id, title, description, instructor, duration_seconds,
-		thumbnail_url, level, published, created_at, updated_at, version) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+		thumbnail_url, level, published, created_at, updated_at, version, content_rating)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,nullif($14, ''))`,
 		c.TenantID, c.ID, c.CategoryID, c.Title, c.Description, c.Instructor, c.DurationSeconds, c.ThumbnailURL, c.Level, c.Published,
-		c.CreatedAt, c.UpdatedAt, c.Version)
+		c.CreatedAt, c.UpdatedAt, c.Version, c.ContentRating)
 	return translate(err, "category")
 }
 
@@ -96,8 +97,10 @@ func (CatalogStore) SaveClass(ctx context.Context, c catalog.Class) error {
 		return err
 	}
 	_, err = tx.Exec(ctx, `UPDATE classes SET category_id=$2, title=$3, description=$4, instructor=$5, duration_seconds=$6,
-		thumbnail_url=$7, level=$8, published=$9, updated_at=$10, version=$11 WHERE tenant_id = app_tenant_id() AND id = $1`,
-		c.ID, c.CategoryID, c.Title, c.Description, c.Instructor, c.DurationSeconds, c.ThumbnailURL, c.Level, c.Published, c.UpdatedAt, c.Version)
+		thumbnail_url=$7, level=$8, published=$9, updated_at=$10, version=$11, content_rating=nullif($12, '')
+		WHERE tenant_id = app_tenant_id() AND id = $1`,
+		c.ID, c.CategoryID, c.Title, c.Description, c.Instructor, c.DurationSeconds, c.ThumbnailURL, c.Level, c.Published, c.UpdatedAt, c.Version,
+		c.ContentRating)
 	return translate(err, "category")
 }
 
@@ -128,6 +131,9 @@ func (CatalogStore) Classes(ctx context.Context, f catalog.ClassFilter, offset, 
 	}
 	if f.CategoryID != "" {
 		where = append(where, "k.category_id = "+arg(f.CategoryID))
+	}
+	if f.Ratings != nil {
+		where = append(where, "(k.content_rating IS NULL OR k.content_rating = ANY("+arg(f.Ratings)+"::text[]))")
 	}
 	if s := strings.TrimSpace(f.Search); s != "" {
 		p := arg("%" + likeEscape(s) + "%")

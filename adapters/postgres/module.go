@@ -27,6 +27,7 @@ import (
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/product"
+	"github.com/stvos/stvos/core/profile"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/staff"
 	"github.com/stvos/stvos/core/tenant"
@@ -65,6 +66,7 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() PlanStore { return PlanStore{} }, fx.As(new(plan.Store)), fx.As(new(coupon.Plans))),
 		fx.Annotate(func() CouponStore { return CouponStore{} }, fx.As(new(coupon.Store))),
 		fx.Annotate(func() GiftCardStore { return GiftCardStore{} }, fx.As(new(giftcard.Store))),
+		fx.Annotate(func() ProfileStore { return ProfileStore{} }, fx.As(new(profile.Store))),
 		fx.Annotate(func() BalanceStore { return BalanceStore{} }, fx.As(new(balance.Store))),
 		fx.Annotate(func() NotificationStore { return NotificationStore{} }, fx.As(new(notification.Store))),
 		fx.Annotate(func() PaymentMethodStore { return PaymentMethodStore{} }, fx.As(new(payment.Store))),

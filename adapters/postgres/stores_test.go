@@ -115,3 +115,8 @@ func TestNotificationStoreContract(t *testing.T) {
 	t.Parallel()
 	contract.Notifications(t, partnerEnv(t), postgres.NotificationStore{})
 }
+
+func TestProfileStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.Profiles(t, partnerEnv(t), postgres.ProfileStore{}, postgres.AuditStore{}, postgres.CatalogStore{})
+}

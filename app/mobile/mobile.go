@@ -15,6 +15,7 @@ import (
 	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/product"
+	"github.com/stvos/stvos/core/profile"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/voucher"
@@ -39,6 +40,7 @@ type Services struct {
 	Catalog  *catalog.Service
 	Playback *playback.Service
 	Products *product.Service
+	Profiles *profile.Service
 }
 
 // New builds the surface and registers its routes.
@@ -47,7 +49,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerStrings(s, svc.Tenants)
 	registerAuth(s, svc.Accounts, svc.Sessions, svc.Vouchers)
 	registerVouchers(s, svc.Vouchers)
-	registerCatalog(s, svc.Catalog)
+	registerCatalog(s, svc.Catalog, svc.Profiles)
 	registerPlayback(s, svc.Playback)
 	registerProducts(s, svc.Products)
 	return s

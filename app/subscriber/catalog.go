@@ -51,15 +51,21 @@ type ClassBody struct {
 	DurationSeconds int       `json:"duration_seconds"`
 	ThumbnailURL    string    `json:"thumbnail_url,omitempty"`
 	Level           string    `json:"level" enum:"beginner,intermediate,advanced,all"`
+	ContentRating   *string   `json:"content_rating" nullable:"true" enum:"G,PG,PG-13,R,NC-17,TV-Y,TV-G,TV-PG,TV-14,TV-MA" doc:"Null: not rated (shown to every profile)."`
 	Published       bool      `json:"published"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 func classBody(c catalog.Class) ClassBody {
-	return ClassBody{ID: c.ID, CategoryID: c.CategoryID, CategoryName: c.CategoryName, Title: c.Title, Description: c.Description,
+	b := ClassBody{ID: c.ID, CategoryID: c.CategoryID, CategoryName: c.CategoryName, Title: c.Title, Description: c.Description,
 		Instructor: c.Instructor, DurationSeconds: c.DurationSeconds, ThumbnailURL: c.ThumbnailURL, Level: c.Level, Published: c.Published,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+	if c.ContentRating != "" {
+		r := c.ContentRating
+		b.ContentRating = &r
+	}
+	return b
 }
 
 // ClassFields are the fields an admin writes.
@@ -71,12 +77,13 @@ type ClassFields struct {
 	DurationSeconds int    `json:"duration_seconds" minimum:"1" maximum:"86400"`
 	ThumbnailURL    string `json:"thumbnail_url,omitempty" maxLength:"2048" doc:"Absolute http(s) URL."`
 	Level           string `json:"level,omitempty" enum:"beginner,intermediate,advanced,all" doc:"Defaults to all."`
+	ContentRating   string `json:"content_rating,omitempty" enum:"G,PG,PG-13,R,NC-17,TV-Y,TV-G,TV-PG,TV-14,TV-MA" doc:"Left out: not rated, shown to every profile. A profile is shown only the classes rated within its content rating limit."`
 	Published       bool   `json:"published,omitempty" doc:"Only published classes reach the app."`
 }
 
 func (f ClassFields) input() catalog.ClassInput {
 	return catalog.ClassInput{CategoryID: f.CategoryID, Title: f.Title, Description: f.Description, Instructor: f.Instructor,
-		DurationSeconds: f.DurationSeconds, ThumbnailURL: f.ThumbnailURL, Level: f.Level, Published: f.Published}
+		DurationSeconds: f.DurationSeconds, ThumbnailURL: f.ThumbnailURL, Level: f.Level, ContentRating: f.ContentRating, Published: f.Published}
 }
 
 // CreateClassInput adds a class.

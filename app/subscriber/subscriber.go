@@ -19,6 +19,7 @@ import (
 	"github.com/stvos/stvos/core/notification"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
+	"github.com/stvos/stvos/core/profile"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/subscription"
 	"github.com/stvos/stvos/core/useradmin"
@@ -49,6 +50,7 @@ type Services struct {
 	Payments *payment.Service
 	Subs     *subscription.Service
 	Invoices *invoice.Service
+	Profiles *profile.Service
 	Signer   ports.TokenSigner
 	// Notifications are the caller's in-app notifications.
 	Notifications *notification.Service
@@ -69,6 +71,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerSubscriptions(s, svc.Subs, svc.Payments)
 	registerInvoices(s, svc.Invoices)
 	registerNotifications(s, svc.Notifications)
+	registerProfiles(s, svc.Profiles)
 	registerJWKS(s, svc.Signer)
 	return s
 }

@@ -52,6 +52,7 @@ type Class struct {
 	DurationSeconds int
 	ThumbnailURL    string
 	Level           string
+	ContentRating   string // one of Ratings, or empty: not rated
 	Published       bool
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
@@ -67,6 +68,7 @@ type ClassInput struct {
 	DurationSeconds int
 	ThumbnailURL    string
 	Level           string
+	ContentRating   string // one of Ratings, or empty: not rated
 	Published       bool
 }
 
@@ -82,6 +84,7 @@ func (in *ClassInput) validate(v *ports.Validation) {
 	v.Check(in.DurationSeconds >= 1 && in.DurationSeconds <= MaxDurationSeconds, "duration_seconds", "must be between 1 and 86400")
 	v.Check(in.ThumbnailURL == "" || ValidURL(in.ThumbnailURL), "thumbnail_url", "must be an absolute http(s) URL")
 	v.Check(validLevel(in.Level), "level", "must be beginner, intermediate, advanced or all")
+	v.Check(in.ContentRating == "" || ValidRating(in.ContentRating), "content_rating", "must be one of "+RatingsText)
 	v.Check(ports.IsID(in.CategoryID), "category_id", "must be a category id")
 }
 
@@ -112,4 +115,10 @@ type ClassFilter struct {
 	Sort       string
 	// PublishedOnly is what the app sees.
 	PublishedOnly bool
+	// Viewer, when set, is the profile the app lists for: only classes within its content
+	// rating limit, and unrated ones, are listed.
+	Viewer *Viewer
+	// Ratings, when not nil, keeps only the classes rated one of them or not rated; the service
+	// sets it from the Viewer's limit.
+	Ratings []string
 }

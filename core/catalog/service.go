@@ -69,6 +69,7 @@ func (s *Service) CreateClass(ctx context.Context, tenantID string, in ClassInpu
 func (c *Class) set(in ClassInput) {
 	c.CategoryID, c.Title, c.Description, c.Instructor = in.CategoryID, in.Title, in.Description, in.Instructor
 	c.DurationSeconds, c.ThumbnailURL, c.Level, c.Published = in.DurationSeconds, in.ThumbnailURL, in.Level, in.Published
+	c.ContentRating = in.ContentRating
 }
 
 // categoryMissing turns a missing referenced category into a field error.
@@ -81,18 +82,40 @@ func categoryMissing(err error) error {
 
 // Class returns a class; the app (publishedOnly) sees published classes only.
 func (s *Service) Class(ctx context.Context, tenantID, id string, publishedOnly bool) (Class, error) {
+	return s.ClassFor(ctx, tenantID, id, publishedOnly, nil)
+}
+
+// ClassFor is Class as a viewer (a profile, when not nil) sees it: a class rated beyond the
+// profile's limit is not found.
+func (s *Service) ClassFor(ctx context.Context, tenantID, id string, publishedOnly bool, viewer *Viewer) (Class, error) {
 	if !ports.IsID(id) {
 		return Class{}, ports.NotFound("class")
 	}
 	var c Class
+	var allowed []string
 	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
+		if allowed, err = s.allowed(ctx, viewer); err != nil {
+			return err
+		}
 		c, err = s.store.Class(ctx, id, false)
 		return err
 	})
-	if err == nil && publishedOnly && !c.Published {
+	if err == nil && ((publishedOnly && !c.Published) || (viewer != nil && !visible(c.ContentRating, allowed))) {
 		return Class{}, ports.NotFound("class")
 	}
 	return c, err
+}
+
+// allowed lists the ratings the viewer's profile may watch; nil without a viewer.
+func (s *Service) allowed(ctx context.Context, viewer *Viewer) ([]string, error) {
+	if viewer == nil {
+		return nil, nil
+	}
+	limit, err := s.store.RatingLimit(ctx, *viewer)
+	if err != nil {
+		return nil, err
+	}
+	return RatingsWithin(limit), nil
 }
 
 // UpdateClass replaces a class's fields; ifVersion (when not 0) must be its current version.
@@ -158,6 +181,11 @@ func (s *Service) Classes(ctx context.Context, tenantID string, f ClassFilter, o
 	}
 	var p Page
 	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
+		if f.Viewer != nil {
+			if f.Ratings, err = s.allowed(ctx, f.Viewer); err != nil {
+				return err
+			}
+		}
 		p.Classes, p.Total, err = s.store.Classes(ctx, f, offset, limit)
 		return err
 	})

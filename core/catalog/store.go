@@ -17,4 +17,7 @@ type Store interface {
 	// Classes returns a page of the classes that are not deleted matching the filter, and how
 	// many match.
 	Classes(ctx context.Context, f ClassFilter, offset, limit int) ([]Class, int, error)
+	// RatingLimit reads the content rating limit of the user's profile (a Viewer); another
+	// user's profile, or a missing one, is ports.ErrNotFound (PROFILE_NOT_FOUND).
+	RatingLimit(ctx context.Context, v Viewer) (string, error)
 }

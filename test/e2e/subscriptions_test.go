@@ -375,3 +375,24 @@ func TestSubscriptionIdempotencyRace(t *testing.T) {
 	require.Equal(t, 1, subs, "one subscription")
 	require.Equal(t, 1, charges, "one charge at the gateway")
 }
+
+// TestPlanLimitsProfiles: while a subscription gives its plan's benefits, the plan's max_profiles
+// bounds the account's profiles (the primary one included); without one, STVOS_MAX_PROFILES does.
+func TestPlanLimitsProfiles(t *testing.T) {
+	t.Parallel()
+	srv := harness.StartServer(t, map[string]string{"STVOS_MAX_PROFILES": "3"})
+	op := operator(t, srv)
+	id, key := onboard(t, op, "subs-profiles", nil)
+	adm := admin(t, srv, op, id, key, "admin@subs-profiles.test")
+	duo := createPlan(t, adm, map[string]any{"name": "Duo", "price": 6, "max_profiles": 2})
+	ada := subscriberOf(t, srv, key, "ada@subs-profiles.test")
+	require.Equal(t, http.StatusOK, ada.call("GET", "/profiles", nil).Status, "the primary profile exists")
+	r := ada.call("POST", "/subscriptions", map[string]any{"plan_id": duo, "payment_method_id": "pm_card_visa"})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
+	require.Equal(t, http.StatusCreated, ada.call("POST", "/profiles", map[string]any{"name": "Kid"}).Status)
+	ada.call("POST", "/profiles", map[string]any{"name": "Third"}).flatError(t, http.StatusConflict, "PROFILE_LIMIT_REACHED")
+	// Ended, the client's default (3) applies again.
+	require.Equal(t, http.StatusOK, ada.call("POST", "/subscriptions/me/cancel", map[string]any{"immediate": true}).Status)
+	require.Equal(t, http.StatusCreated, ada.call("POST", "/profiles", map[string]any{"name": "Third"}).Status)
+	ada.call("POST", "/profiles", map[string]any{"name": "Fourth"}).flatError(t, http.StatusConflict, "PROFILE_LIMIT_REACHED")
+}
