@@ -24,6 +24,12 @@ const (
 	// EventPaymentFailed tells a subscriber a renewal could not be charged. Data: amount (as
 	// shown, "9.99 USD"), action_url (optional).
 	EventPaymentFailed = "payment_failed"
+	// EventExportReady tells a person their data export can be downloaded. Data: action_url (the
+	// signed download link), expires_at (as shown).
+	EventExportReady = "export_ready"
+	// EventDeletionScheduled confirms a person's request to delete their account. Data:
+	// deletion_date (YYYY-MM-DD, when the account is erased unless they cancel).
+	EventDeletionScheduled = "deletion_scheduled"
 )
 
 // DefaultLanguage is the language of a recipient whose language has no template.

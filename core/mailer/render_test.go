@@ -70,5 +70,5 @@ func TestRenderLanguage(t *testing.T) {
 
 	_, err = r.Render("no_such_event", "en", b, "", nil)
 	require.Error(t, err)
-	require.Equal(t, []string{mailer.EventPaymentFailed, mailer.EventWelcome}, r.Events())
+	require.Equal(t, []string{mailer.EventDeletionScheduled, mailer.EventExportReady, mailer.EventPaymentFailed, mailer.EventWelcome}, r.Events())
 }
