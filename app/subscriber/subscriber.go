@@ -18,6 +18,7 @@ import (
 	"github.com/stvos/stvos/core/invoice"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
+	"github.com/stvos/stvos/core/privacy"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/subscription"
 	"github.com/stvos/stvos/core/useradmin"
@@ -48,6 +49,7 @@ type Services struct {
 	Payments *payment.Service
 	Subs     *subscription.Service
 	Invoices *invoice.Service
+	Privacy  *privacy.Service
 	Signer   ports.TokenSigner
 }
 
@@ -65,6 +67,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerPaymentMethods(s, svc.Payments)
 	registerSubscriptions(s, svc.Subs, svc.Payments)
 	registerInvoices(s, svc.Invoices)
+	registerPrivacy(s, svc.Privacy)
 	registerJWKS(s, svc.Signer)
 	return s
 }
