@@ -218,8 +218,15 @@ func (s *Service) Erase(ctx context.Context, tenantID, requestID string) error {
 	})
 }
 
-// eraseAccount erases one account in the unit of work in ctx.
+// eraseAccount erases one account in the unit of work in ctx. The user row is locked first: a
+// sign-in that has not saved it yet waits, then finds it gone and opens no session; one that has
+// commits its session first, which the erasure then deletes.
 func (s *Service) eraseAccount(ctx context.Context, tenantID string, u account.User) error {
+	if _, err := s.d.Users.User(ctx, u.ID); gone(err) {
+		return s.d.Store.Erase(ctx, u.ID, u.Email) // gone meanwhile: erase whatever is left
+	} else if err != nil {
+		return err
+	}
 	if err := s.d.Subscriptions.EndForDeletion(ctx, tenantID, System, u.ID, ""); err != nil {
 		return err
 	}
