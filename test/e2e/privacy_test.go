@@ -267,6 +267,10 @@ func TestPrivacy(t *testing.T) {
 	sub = ada.call("GET", "/subscriptions/me", nil)
 	require.Equal(t, "canceled", sub.JSON["status"], "canceled at once")
 	require.NotNil(t, sub.JSON["canceled_at"])
+	var endedBy string
+	require.NoError(t, owner.QueryRow(ctx, `SELECT ended_by FROM subscriptions WHERE tenant_id = $1 AND id = $2`, tenantID,
+		sub.JSON["id"]).Scan(&endedBy))
+	require.Equal(t, "deletion", endedBy)
 	other.call("GET", "/users/me", nil).flatError(t, http.StatusUnauthorized, "SESSION_REVOKED")
 	require.Equal(t, http.StatusOK, ada.call("GET", "/users/me", nil).Status, "this device stays signed in, to cancel")
 	ada.call("POST", "/privacy/deletion-request", deletion).flatError(t, http.StatusConflict, "DELETION_ALREADY_REQUESTED")
