@@ -121,6 +121,7 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 		Payments,
 		Billing,
 		Email,
+		Privacy,
 		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),
 		Surfaces,
 		fx.Supply(oauth.Config{Issuer: cfg.PublicURL, Limits: cfg.Limits}),

@@ -26,6 +26,7 @@ import (
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/playback"
+	"github.com/stvos/stvos/core/privacy"
 	"github.com/stvos/stvos/core/product"
 	"github.com/stvos/stvos/core/profile"
 	"github.com/stvos/stvos/core/session"
@@ -78,6 +79,8 @@ var Module = fx.Module("postgres",
 		fx.Annotate(NewSigningKeyStore, fx.As(new(ports.SigningKeyStore))),
 		fx.Annotate(NewIdempotencyStore, fx.As(new(ports.Idempotency))),
 		NewOAuthSecrets,
+		fx.Annotate(func() PrivacyStore { return PrivacyStore{} }, fx.As(new(privacy.Store))),
+		NewPrivacySecrets,
 	),
 )
 

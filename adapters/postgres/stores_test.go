@@ -120,3 +120,24 @@ func TestProfileStoreContract(t *testing.T) {
 	t.Parallel()
 	contract.Profiles(t, partnerEnv(t), postgres.ProfileStore{}, postgres.AuditStore{}, postgres.CatalogStore{})
 }
+
+func TestPrivacyStoreContract(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	contract.Privacy(t, contract.PrivacyEnv{Tenants: b.tenants(), Users: postgres.UserStore{}, Methods: postgres.PaymentMethodStore{},
+		Invoices: postgres.InvoiceStore{}, Sessions: postgres.SessionStore{}, Audit: postgres.AuditStore{}}, postgres.PrivacyStore{})
+}
+
+// TestPrivacySecretIsShared: the first process stores its fresh secret, every later one reads it.
+func TestPrivacySecretIsShared(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	first, second := make([]byte, 32), make([]byte, 32)
+	first[0], second[0] = 1, 2
+	got, err := postgres.NewPrivacySecrets(b.uow).LinkSecret(context.Background(), first)
+	require.NoError(t, err)
+	require.Equal(t, first, got)
+	got, err = postgres.NewPrivacySecrets(b.uow).LinkSecret(context.Background(), second)
+	require.NoError(t, err)
+	require.Equal(t, first, got, "the stored secret wins")
+}

@@ -116,6 +116,17 @@ type batchRows struct {
 	err error
 }
 
+// Next closes the batch once the rows are done, as pgx closes rows whose Next answers false: a
+// caller that reads to the end without calling Close leaves the connection free for its next
+// statement.
+func (r *batchRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
+}
+
 func (r *batchRows) Close() {
 	r.Rows.Close()
 	if r.br != nil {

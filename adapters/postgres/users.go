@@ -10,6 +10,7 @@ import (
 
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/useradmin"
+	"github.com/stvos/stvos/ports"
 )
 
 const userColumns = `tenant_id, id, email, password_hash, display_name, phone, phone_verified, email_verified, avatar_url, locale,
@@ -83,13 +84,18 @@ func (UserStore) SaveUser(ctx context.Context, u account.User) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE users SET password_hash=$3, display_name=$4, phone=$5, phone_verified=$6, email_verified=$7,
+	tag, err := tx.Exec(ctx, `UPDATE users SET password_hash=$3, display_name=$4, phone=$5, phone_verified=$6, email_verified=$7,
 		avatar_url=$8, locale=$9, timezone=$10, country_code=$11, preferred_language=$12, status=$13, suspension_reason=$14,
 		roles=$15, mfa_enabled=$16, notification_preferences=$17, last_login_at=$18, updated_at=$19, version=$20
 		WHERE tenant_id=$1 AND id=$2`,
 		u.TenantID, u.ID, u.PasswordHash, u.DisplayName, u.Phone, u.PhoneVerified, u.EmailVerified, u.AvatarURL, u.Locale, u.Timezone,
 		u.CountryCode, u.PreferredLanguage, u.Status, u.SuspensionReason, nonNil(u.Roles), u.MFAEnabled, u.NotificationPreferences,
 		u.LastLoginAt, u.UpdatedAt, u.Version)
+	if err == nil && tag.RowsAffected() == 0 {
+		// The user was deleted meanwhile (an erasure): a sign-in that read it must not go on to
+		// open a session for no one.
+		return ports.NotFound("user")
+	}
 	return translate(err, "user")
 }
 

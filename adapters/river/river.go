@@ -77,14 +77,18 @@ type Config struct {
 }
 
 // New returns a River client working the platform's jobs on the pool: the periodic purge, the
-// email messages the mailer delivers, and the periodic billing sweep with the subscription jobs it
-// enqueues.
-func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
+// email messages the mailer delivers, the periodic billing sweep with the subscription jobs it
+// enqueues, and the privacy jobs (exports; the periodic deletion sweep, at the billing sweep's
+// interval, with the erasures it enqueues).
+func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, p Privacy, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
 	workers := rv.NewWorkers()
 	rv.AddWorker(workers, &purgeWorker{m: m})
 	rv.AddWorker(workers, &emailWorker{m: mail, log: log.With("component", "email")})
 	rv.AddWorker(workers, &sweepWorker{b: b, log: log.With("component", "billing")})
 	rv.AddWorker(workers, &advanceWorker{b: b})
+	rv.AddWorker(workers, &exportWorker{p: p, log: log.With("component", "privacy")})
+	rv.AddWorker(workers, &eraseWorker{p: p})
+	rv.AddWorker(workers, &privacySweepWorker{p: p})
 	sweep := cfg.BillingSweep
 	if sweep <= 0 {
 		sweep = time.Minute
@@ -102,19 +106,22 @@ func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, 
 				func() (rv.JobArgs, *rv.InsertOpts) { return PurgeArgs{}, nil }, &rv.PeriodicJobOpts{RunOnStart: true}),
 			rv.NewPeriodicJob(rv.PeriodicInterval(sweep),
 				func() (rv.JobArgs, *rv.InsertOpts) { return sweepArgs{}, nil }, &rv.PeriodicJobOpts{RunOnStart: true}),
+			rv.NewPeriodicJob(rv.PeriodicInterval(sweep),
+				func() (rv.JobArgs, *rv.InsertOpts) { return privacySweepArgs{}, nil }, &rv.PeriodicJobOpts{RunOnStart: true}),
 		},
 	})
 }
 
 // Module starts and stops the client with the application.
 var Module = fx.Module("river",
-	fx.Provide(func(lc fx.Lifecycle, cfg Config, pool *pgxpool.Pool, m Maintenance, mail Mailer, b Billing, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
+	fx.Provide(func(lc fx.Lifecycle, cfg Config, pool *pgxpool.Pool, m Maintenance, mail Mailer, b Billing, p Privacy,
+		log *slog.Logger) (*rv.Client[pgx.Tx], error) {
 		if cfg.Migrate {
 			if err := Migrate(context.Background(), cfg.URL); err != nil {
 				return nil, err
 			}
 		}
-		c, err := New(pool, cfg, m, mail, b, log)
+		c, err := New(pool, cfg, m, mail, b, p, log)
 		if err != nil {
 			return nil, err
 		}

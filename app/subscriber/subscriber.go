@@ -19,6 +19,7 @@ import (
 	"github.com/stvos/stvos/core/notification"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
+	"github.com/stvos/stvos/core/privacy"
 	"github.com/stvos/stvos/core/profile"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/subscription"
@@ -51,6 +52,7 @@ type Services struct {
 	Subs     *subscription.Service
 	Invoices *invoice.Service
 	Profiles *profile.Service
+	Privacy  *privacy.Service
 	Signer   ports.TokenSigner
 	// Notifications are the caller's in-app notifications.
 	Notifications *notification.Service
@@ -72,6 +74,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerInvoices(s, svc.Invoices)
 	registerNotifications(s, svc.Notifications)
 	registerProfiles(s, svc.Profiles)
+	registerPrivacy(s, svc.Privacy)
 	registerJWKS(s, svc.Signer)
 	return s
 }

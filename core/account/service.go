@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -129,6 +130,9 @@ func (s *Service) signIn(ctx context.Context, tenantID, email, password, address
 			now := s.d.Clock.Now()
 			found.LastLoginAt = &now
 			if err := s.d.Store.SaveUser(ctx, found); err != nil {
+				if errors.Is(err, ports.ErrNotFound) {
+					return credential.ErrBadCredentials // erased while signing in
+				}
 				return err
 			}
 			u = found

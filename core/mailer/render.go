@@ -32,6 +32,12 @@ const (
 	// plan, amount, cycle (month, quarter, half-year, year, in the message's language),
 	// action_url (optional).
 	EventTrialEnding = "trial_ending"
+	// EventExportReady tells a person their data export can be downloaded. Data: action_url (the
+	// signed download link), expires_at (as shown).
+	EventExportReady = "export_ready"
+	// EventDeletionScheduled confirms a person's request to delete their account. Data:
+	// deletion_date (YYYY-MM-DD, when the account is erased unless they cancel).
+	EventDeletionScheduled = "deletion_scheduled"
 )
 
 // DefaultLanguage is the language of a recipient whose language has no template.

@@ -70,7 +70,8 @@ func TestRenderLanguage(t *testing.T) {
 
 	_, err = r.Render("no_such_event", "en", b, "", nil)
 	require.Error(t, err)
-	require.Equal(t, []string{mailer.EventPaymentFailed, mailer.EventRenewal, mailer.EventTrialEnding, mailer.EventWelcome}, r.Events())
+	require.Equal(t, []string{mailer.EventDeletionScheduled, mailer.EventExportReady, mailer.EventPaymentFailed, mailer.EventRenewal,
+		mailer.EventTrialEnding, mailer.EventWelcome}, r.Events())
 }
 
 // TestRenderBillingMessages reads the billing messages as a subscriber would: what failed and when

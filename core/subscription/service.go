@@ -676,6 +676,27 @@ func (s *Service) change(ctx context.Context, tenantID, userID string, fn func(c
 	return sub, nil
 }
 
+// EndForDeletion ends the account's subscription at once because the account is to be deleted
+// (ended by "deletion", without refund; an unpaid renewal is given up), in the caller's unit of
+// work when there is one. An account without a subscription that has not ended changes nothing.
+func (s *Service) EndForDeletion(ctx context.Context, tenantID string, by audit.Actor, userID, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > MaxCancelReasonLength {
+		return ports.Invalid("reason", "must be at most 500 characters")
+	}
+	_, err := s.change(ctx, tenantID, userID, func(ctx context.Context, sub *Subscription) error {
+		sub.CancelReason = reason
+		if err := s.end(ctx, sub, EndedByDeletion, s.now()); err != nil {
+			return err
+		}
+		return s.save(ctx, sub, by, "subscription.canceled", map[string]any{"immediate": true, "ended_by": EndedByDeletion})
+	})
+	if errors.Is(err, ErrNone) {
+		return nil
+	}
+	return err
+}
+
 // end cancels the subscription at the time, stops the account's streams, and gives up on a
 // renewal still unpaid.
 func (s *Service) end(ctx context.Context, sub *Subscription, endedBy string, at time.Time) error {
