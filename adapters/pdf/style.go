@@ -18,7 +18,6 @@ var (
 	colorMuted   = rgb{107, 114, 128}
 	colorRule    = rgb{229, 231, 235}
 	colorNeutral = rgb{51, 65, 85} // the accent when a client has no usable brand colour
-	colorWhite   = rgb{255, 255, 255}
 )
 
 // parseColor reads "#RRGGBB" (or "#RGB", with or without "#"); ok is false for anything else.
