@@ -27,15 +27,18 @@ func (CatalogStore) CreateCategory(ctx context.Context, c catalog.Category) erro
 }
 
 // Categories lists the tenant's categories by name with class counts.
-func (CatalogStore) Categories(ctx context.Context, publishedOnly bool) ([]catalog.Category, error) {
+func (CatalogStore) Categories(ctx context.Context, publishedOnly bool, only catalog.Restriction) ([]catalog.Category, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := tx.Query(ctx, `SELECT c.tenant_id, c.id, c.name, c.description, c.created_at,
-			count(k.id) FILTER (WHERE k.deleted_at IS NULL AND (k.published OR NOT $1))
+			count(k.id) FILTER (WHERE k.deleted_at IS NULL AND (k.published OR NOT $1)
+				AND ($2::text[] IS NULL OR k.content_rating IS NULL OR k.content_rating = ANY ($2))
+				AND ($3::uuid[] IS NULL OR k.id = ANY ($3)))
 		FROM categories c LEFT JOIN classes k ON k.tenant_id = c.tenant_id AND k.category_id = c.id
-		WHERE c.tenant_id = app_tenant_id() GROUP BY c.tenant_id, c.id ORDER BY lower(c.name), c.id`, publishedOnly)
+		WHERE c.tenant_id = app_tenant_id() GROUP BY c.tenant_id, c.id ORDER BY lower(c.name), c.id`,
+		publishedOnly, only.Ratings, only.ClassIDs)
 	if err != nil {
 		return nil, translate(err, "category")
 	}
@@ -132,8 +135,11 @@ func (CatalogStore) Classes(ctx context.Context, f catalog.ClassFilter, offset, 
 	if f.CategoryID != "" {
 		where = append(where, "k.category_id = "+arg(f.CategoryID))
 	}
-	if f.Ratings != nil {
-		where = append(where, "(k.content_rating IS NULL OR k.content_rating = ANY("+arg(f.Ratings)+"::text[]))")
+	if f.Only.Ratings != nil {
+		where = append(where, "(k.content_rating IS NULL OR k.content_rating = ANY("+arg(f.Only.Ratings)+"::text[]))")
+	}
+	if f.Only.ClassIDs != nil {
+		where = append(where, "k.id = ANY("+arg(f.Only.ClassIDs)+"::uuid[])")
 	}
 	if s := strings.TrimSpace(f.Search); s != "" {
 		p := arg("%" + likeEscape(s) + "%")

@@ -79,7 +79,7 @@ var personalDataSQL = `SELECT jsonb_build_object(
 // OptionalTables are tables of contexts that may not exist in every schema yet (other issues add
 // them): when a table is there with a user_id column, the person's rows are in the archive (every
 // column but the tenant and any hash, secret, token or PIN) and erased with the account.
-var OptionalTables = []string{"profiles", "notifications"}
+var OptionalTables = []string{"profiles", "profile_master_pins", "notifications"}
 
 // optional answers the store's optional tables: its own list when set (tests), else OptionalTables.
 func (s PrivacyStore) optional() []string {

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -16,12 +18,12 @@ type ProfileStore struct{}
 var _ profile.Store = ProfileStore{}
 
 const profileColumns = `tenant_id, id, user_id, name, coalesce(avatar_preset_id::text, ''), coalesce(pin_hash, ''),
-	content_rating_limit, language, is_kids, autoplay_next_episode, is_primary, created_at, updated_at`
+	content_rating_limit, language, is_kids, autoplay_next_episode, is_primary, allowed_class_ids::text[], created_at, updated_at`
 
 func scanProfile(row pgx.Row) (profile.Profile, error) {
 	var p profile.Profile
 	err := row.Scan(&p.TenantID, &p.ID, &p.UserID, &p.Name, &p.AvatarPresetID, &p.PINHash, &p.ContentRatingLimit, &p.Language,
-		&p.IsKids, &p.AutoplayNextEpisode, &p.IsPrimary, &p.CreatedAt, &p.UpdatedAt)
+		&p.IsKids, &p.AutoplayNextEpisode, &p.IsPrimary, &p.AllowedClassIDs, &p.CreatedAt, &p.UpdatedAt)
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	return p, err
 }
@@ -42,8 +44,10 @@ func (ProfileStore) LockOwner(ctx context.Context, userID string) (profile.Owner
 		return profile.Owner{}, translate(err, "user")
 	}
 	var o profile.Owner
-	err = tx.QueryRow(ctx, `SELECT display_name, locale FROM users WHERE tenant_id = app_tenant_id() AND id = $1`, userID).
-		Scan(&o.DisplayName, &o.Locale)
+	err = tx.QueryRow(ctx, `SELECT u.email, u.display_name, u.locale, u.password_hash, coalesce(m.pin_hash, '')
+		FROM users u LEFT JOIN profile_master_pins m ON m.tenant_id = u.tenant_id AND m.user_id = u.id
+		WHERE u.tenant_id = app_tenant_id() AND u.id = $1`, userID).
+		Scan(&o.Email, &o.DisplayName, &o.Locale, &o.PasswordHash, &o.MasterPINHash)
 	return o, translate(err, "user")
 }
 
@@ -75,10 +79,10 @@ func (ProfileStore) Create(ctx context.Context, p profile.Profile) error {
 		return err
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO profiles (tenant_id, id, user_id, name, avatar_preset_id, pin_hash, content_rating_limit,
-			language, is_kids, autoplay_next_episode, is_primary, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, nullif($5, '')::uuid, nullif($6, ''), $7, $8, $9, $10, $11, $12, $13)`,
+			language, is_kids, autoplay_next_episode, is_primary, allowed_class_ids, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, nullif($5, '')::uuid, nullif($6, ''), $7, $8, $9, $10, $11, $12::uuid[], $13, $14)`,
 		p.TenantID, p.ID, p.UserID, p.Name, p.AvatarPresetID, p.PINHash, p.ContentRatingLimit, p.Language, p.IsKids,
-		p.AutoplayNextEpisode, p.IsPrimary, p.CreatedAt, p.UpdatedAt)
+		p.AutoplayNextEpisode, p.IsPrimary, p.AllowedClassIDs, p.CreatedAt, p.UpdatedAt)
 	return translate(err, "user")
 }
 
@@ -107,10 +111,11 @@ func (ProfileStore) Save(ctx context.Context, p profile.Profile) error {
 		return err
 	}
 	tag, err := tx.Exec(ctx, `UPDATE profiles SET name = $3, avatar_preset_id = nullif($4, '')::uuid, pin_hash = nullif($5, ''),
-			content_rating_limit = $6, language = $7, is_kids = $8, autoplay_next_episode = $9, updated_at = $10
+			content_rating_limit = $6, language = $7, is_kids = $8, autoplay_next_episode = $9, allowed_class_ids = $10::uuid[],
+			updated_at = $11
 		WHERE tenant_id = app_tenant_id() AND user_id = $1 AND id = $2`,
 		p.UserID, p.ID, p.Name, p.AvatarPresetID, p.PINHash, p.ContentRatingLimit, p.Language, p.IsKids, p.AutoplayNextEpisode,
-		p.UpdatedAt)
+		p.AllowedClassIDs, p.UpdatedAt)
 	if err != nil {
 		return translate(err, "profile")
 	}
@@ -139,18 +144,72 @@ func (ProfileStore) Delete(ctx context.Context, userID, id string) error {
 	return nil
 }
 
-// RatingLimit reads the content rating limit of a viewer's profile, for the catalog (see
-// catalog.Store): it lives here, beside the table it reads.
-func (CatalogStore) RatingLimit(ctx context.Context, v catalog.Viewer) (string, error) {
+// UnknownClasses answers those of the ids that are no class of the tenant, or a deleted one.
+func (ProfileStore) UnknownClasses(ctx context.Context, ids []string) ([]string, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(ctx, `SELECT i.id::text FROM unnest($1::uuid[]) WITH ORDINALITY AS i (id, n)
+		WHERE NOT EXISTS (SELECT 1 FROM classes k WHERE k.tenant_id = app_tenant_id() AND k.id = i.id AND k.deleted_at IS NULL)
+		ORDER BY i.n`, ids)
+	if err != nil {
+		return nil, translate(err, "class")
+	}
+	unknown, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return unknown, translate(err, "class")
+}
+
+// MasterPIN reads the hash of the account's master PIN.
+func (ProfileStore) MasterPIN(ctx context.Context, userID string) (string, error) {
 	tx, err := txFrom(ctx)
 	if err != nil {
 		return "", err
 	}
-	if !ports.IsID(v.UserID) || !ports.IsID(v.ProfileID) {
-		return "", ports.NotFound("profile")
+	if !ports.IsID(userID) {
+		return "", nil
 	}
-	var limit string
-	err = tx.QueryRow(ctx, `SELECT content_rating_limit FROM profiles WHERE tenant_id = app_tenant_id() AND user_id = $1 AND id = $2`,
-		v.UserID, v.ProfileID).Scan(&limit)
-	return limit, translate(err, "profile")
+	var hash string
+	err = tx.QueryRow(ctx, `SELECT pin_hash FROM profile_master_pins WHERE tenant_id = app_tenant_id() AND user_id = $1`, userID).
+		Scan(&hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return hash, translate(err, "user")
+}
+
+// SaveMasterPIN sets, or removes ("" hash), the account's master PIN.
+func (ProfileStore) SaveMasterPIN(ctx context.Context, userID, hash string, at time.Time) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	if hash == "" {
+		_, err = tx.Exec(ctx, `DELETE FROM profile_master_pins WHERE tenant_id = app_tenant_id() AND user_id = $1`, userID)
+		return translate(err, "user")
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO profile_master_pins (tenant_id, user_id, pin_hash, updated_at)
+		VALUES (app_tenant_id(), $1, $2, $3)
+		ON CONFLICT (tenant_id, user_id) DO UPDATE SET pin_hash = excluded.pin_hash, updated_at = excluded.updated_at`,
+		userID, hash, at)
+	return translate(err, "user")
+}
+
+// ViewerLimits reads the content rating limit and chosen titles of a viewer's profile, for the
+// catalog (see catalog.Store): it lives here, beside the table it reads.
+func (CatalogStore) ViewerLimits(ctx context.Context, v catalog.Viewer) (string, []string, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if !ports.IsID(v.UserID) || !ports.IsID(v.ProfileID) {
+		return "", nil, ports.NotFound("profile")
+	}
+	var (
+		limit string
+		ids   []string
+	)
+	err = tx.QueryRow(ctx, `SELECT content_rating_limit, allowed_class_ids::text[] FROM profiles
+		WHERE tenant_id = app_tenant_id() AND user_id = $1 AND id = $2`, v.UserID, v.ProfileID).Scan(&limit, &ids)
+	return limit, ids, translate(err, "profile")
 }

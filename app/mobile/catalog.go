@@ -50,7 +50,7 @@ type ListClassesInput struct {
 
 // ProfileViewer is the profile a catalog call is made for, if any.
 type ProfileViewer struct {
-	ProfileToken string `header:"X-Profile-Token" maxLength:"4096" doc:"A profile token (POST /profiles/{profile_id}/verify-pin of the subscriber surface): only classes rated within the profile's content rating limit, and unrated ones, are shown. Without it, every class is. A token that does not verify is 401 INVALID_PROFILE_TOKEN; a deleted profile's, 404 PROFILE_NOT_FOUND."`
+	ProfileToken string `header:"X-Profile-Token" maxLength:"4096" doc:"A profile token (POST /profiles/{profile_id}/verify-pin of the subscriber surface): only classes rated within the profile's content rating limit, and unrated ones, are shown, and for a kids profile limited to chosen titles only those. Without it, every class is. A token that does not verify is 401 INVALID_PROFILE_TOKEN; a deleted profile's, 404 PROFILE_NOT_FOUND."`
 }
 
 // viewer is the profile the call's token names, nil without a token.
@@ -129,7 +129,9 @@ func registerCatalog(s *surface.Surface, cat *catalog.Service, profiles *profile
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "get-class", Method: http.MethodGet, Path: "/classes/{id}", Tags: []string{"catalog"},
-		Summary: "Get a published class", Description: "With X-Profile-Token, a class rated beyond the profile's limit is not found.",
+		Summary: "Get a published class",
+		Description: "With X-Profile-Token, a class rated beyond the profile's limit (or, for a kids profile limited to chosen " +
+			"titles, not one of them) is not found.",
 		Metadata: surface.Permit("app:catalog:read", surface.APIKey), Errors: []int{http.StatusUnauthorized, http.StatusNotFound},
 	}, func(ctx context.Context, in *ClassIDInput) (*ClassOutput, error) {
 		viewer, err := in.viewer(ctx, profiles)
@@ -144,9 +146,15 @@ func registerCatalog(s *surface.Surface, cat *catalog.Service, profiles *profile
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "list-categories", Method: http.MethodGet, Path: "/categories", Tags: []string{"catalog"},
-		Summary: "Categories with their published class counts", Metadata: surface.Permit("app:catalog:read", surface.APIKey),
-	}, func(ctx context.Context, _ *struct{}) (*CategoriesOutput, error) {
-		cs, err := cat.Categories(ctx, surface.PrincipalFrom(ctx).TenantID, true)
+		Summary:     "Categories with their published class counts",
+		Description: "With X-Profile-Token, the counts are of the classes the profile may be shown.",
+		Metadata:    surface.Permit("app:catalog:read", surface.APIKey), Errors: []int{http.StatusUnauthorized, http.StatusNotFound},
+	}, func(ctx context.Context, in *ProfileViewer) (*CategoriesOutput, error) {
+		viewer, err := in.viewer(ctx, profiles)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := cat.Categories(ctx, surface.PrincipalFrom(ctx).TenantID, true, viewer)
 		if err != nil {
 			return nil, err
 		}

@@ -50,7 +50,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerAuth(s, svc.Accounts, svc.Sessions, svc.Vouchers)
 	registerVouchers(s, svc.Vouchers)
 	registerCatalog(s, svc.Catalog, svc.Profiles)
-	registerPlayback(s, svc.Playback)
+	registerPlayback(s, svc.Playback, svc.Catalog, svc.Profiles)
 	registerProducts(s, svc.Products)
 	return s
 }

@@ -8,7 +8,10 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/playback"
+	"github.com/stvos/stvos/core/profile"
+	"github.com/stvos/stvos/ports"
 )
 
 // PlaybackBody is a playback session.
@@ -45,6 +48,7 @@ func playbackOutput(b PlaybackBody) *PlaybackOutput {
 
 // StartPlaybackInput starts watching.
 type StartPlaybackInput struct {
+	ProfileViewer
 	Body struct {
 		ClassID    string `json:"classId" format:"uuid"`
 		DeviceName string `json:"deviceName,omitempty" maxLength:"100" example:"Living room TV"`
@@ -99,7 +103,25 @@ type HistoryOutput struct {
 	}]
 }
 
-func registerPlayback(s *surface.Surface, pb *playback.Service) {
+// mayWatch refuses, as not found, a class the caller's profile (named by its token, if sent) may
+// not be shown. The token must be one of the caller's own profiles.
+func (v ProfileViewer) mayWatch(ctx context.Context, profiles *profile.Service, cat *catalog.Service, classID string) error {
+	if !ports.IsID(classID) {
+		return nil // the start refuses it, naming the field
+	}
+	viewer, err := v.viewer(ctx, profiles)
+	if err != nil || viewer == nil {
+		return err
+	}
+	p := surface.PrincipalFrom(ctx)
+	if viewer.UserID != p.Subject {
+		return profile.ErrBadToken
+	}
+	_, err = cat.ClassFor(ctx, p.TenantID, classID, true, viewer)
+	return err
+}
+
+func registerPlayback(s *surface.Surface, pb *playback.Service, cat *catalog.Service, profiles *profile.Service) {
 	member := func(perm string) map[string]any {
 		return surface.PermitScoped(perm, "content:read", surface.APIKey, surface.UserToken)
 	}
@@ -108,11 +130,16 @@ func registerPlayback(s *surface.Surface, pb *playback.Service) {
 		Summary: "Start watching a class",
 		Description: "Takes one of the account's stream slots, shared by every server: past the account's limit of concurrent streams " +
 			"the answer is 409 STREAM_LIMIT_REACHED naming the limit. Keep the slot with a heartbeat at least every " +
-			"heartbeatIntervalSeconds; a player that goes silent loses it after three intervals.",
+			"heartbeatIntervalSeconds; a player that goes silent loses it after three intervals. With X-Profile-Token (one of " +
+			"the caller's own profiles), a class the profile may not be shown (rated beyond its limit, or not among a kids " +
+			"profile's chosen titles) is 404 CLASS_NOT_FOUND.",
 		DefaultStatus: http.StatusCreated, Metadata: member("self:playback:write"),
-		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
+		Errors: []int{http.StatusUnauthorized, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *StartPlaybackInput) (*PlaybackOutput, error) {
 		p := surface.PrincipalFrom(ctx)
+		if err := in.mayWatch(ctx, profiles, cat, in.Body.ClassID); err != nil {
+			return nil, err
+		}
 		sess, err := pb.Start(ctx, p.TenantID, p.Subject, in.Body.ClassID, in.Body.DeviceName)
 		if err != nil {
 			return nil, err

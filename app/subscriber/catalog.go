@@ -139,7 +139,7 @@ func registerCatalog(s *surface.Surface, cat *catalog.Service) {
 		OperationID: "list-categories", Method: http.MethodGet, Path: "/admin/categories", Tags: []string{"admin-catalog"},
 		Summary: "List categories (admin)", Metadata: admin("admin:catalog:read"),
 	}, func(ctx context.Context, _ *struct{}) (*CategoryListOutput, error) {
-		cs, err := cat.Categories(ctx, tenantOf(ctx), false)
+		cs, err := cat.Categories(ctx, tenantOf(ctx), false, nil)
 		if err != nil {
 			return nil, err
 		}

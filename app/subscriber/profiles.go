@@ -25,6 +25,7 @@ type ProfileBody struct {
 	Language            string    `json:"language" example:"en-US"`
 	IsKids              bool      `json:"is_kids"`
 	AutoplayNextEpisode bool      `json:"autoplay_next_episode"`
+	AllowedClassIDs     []string  `json:"allowed_class_ids" nullable:"true" doc:"The only classes a kids profile is shown; null: every class within its content rating limit."`
 	CreatedAt           time.Time `json:"created_at"`
 	UpdatedAt           time.Time `json:"updated_at"`
 }
@@ -32,7 +33,7 @@ type ProfileBody struct {
 func profileBody(p profile.Profile) ProfileBody {
 	b := ProfileBody{ID: p.ID, Name: p.Name, IsPrimary: p.IsPrimary, PINProtected: p.PINProtected(),
 		ContentRatingLimit: p.ContentRatingLimit, Language: p.Language, IsKids: p.IsKids, AutoplayNextEpisode: p.AutoplayNextEpisode,
-		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		AllowedClassIDs: p.AllowedClassIDs, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	if p.AvatarPresetID != "" {
 		id := p.AvatarPresetID
 		b.AvatarPresetID = &id
@@ -46,21 +47,32 @@ const ratingDoc = "Classes rated above it are not listed to the profile (send it
 
 // ProfileFields are a profile's fields as a subscriber writes them.
 type ProfileFields struct {
-	Name                string `json:"name" minLength:"1" maxLength:"50"`
-	AvatarPresetID      string `json:"avatar_preset_id,omitempty" format:"uuid" doc:"Preset avatar UUID from the platform's avatar library."`
-	ContentRatingLimit  string `json:"content_rating_limit,omitempty" enum:"G,PG,PG-13,R,NC-17,TV-Y,TV-G,TV-PG,TV-14,TV-MA" doc:"The highest content rating the profile is shown; default TV-MA, or TV-PG for a kids profile (whose limit may not exceed TV-PG or PG)."`
-	Language            string `json:"language,omitempty" maxLength:"35" example:"en-US" doc:"A language tag; default the account's locale."`
-	IsKids              bool   `json:"is_kids,omitempty" default:"false" doc:"A kids profile: its content rating limit is at most TV-PG (or PG)."`
-	AutoplayNextEpisode *bool  `json:"autoplay_next_episode,omitempty" default:"true"`
+	Name                string   `json:"name" minLength:"1" maxLength:"50"`
+	AvatarPresetID      string   `json:"avatar_preset_id,omitempty" format:"uuid" doc:"Preset avatar UUID from the platform's avatar library."`
+	ContentRatingLimit  string   `json:"content_rating_limit,omitempty" enum:"G,PG,PG-13,R,NC-17,TV-Y,TV-G,TV-PG,TV-14,TV-MA" doc:"The highest content rating the profile is shown; default TV-MA, or TV-PG for a kids profile (whose limit may not exceed TV-PG or PG)."`
+	Language            string   `json:"language,omitempty" maxLength:"35" example:"en-US" doc:"A language tag; default the account's locale."`
+	IsKids              bool     `json:"is_kids,omitempty" default:"false" doc:"A kids profile: its content rating limit is at most TV-PG (or PG)."`
+	AutoplayNextEpisode *bool    `json:"autoplay_next_episode,omitempty" default:"true"`
+	AllowedClassIDs     []string `json:"allowed_class_ids,omitempty" nullable:"true" maxItems:"200" doc:"Limits a kids profile to these classes of the client (at most 200; an empty list shows none). Left out or null: every class within its content rating limit. Not for other profiles."`
 }
 
 func (f ProfileFields) input() profile.Input {
 	return profile.Input{Name: f.Name, AvatarPresetID: f.AvatarPresetID, ContentRatingLimit: f.ContentRatingLimit,
-		Language: f.Language, IsKids: f.IsKids, AutoplayNextEpisode: f.AutoplayNextEpisode}
+		Language: f.Language, IsKids: f.IsKids, AutoplayNextEpisode: f.AutoplayNextEpisode, AllowedClassIDs: f.AllowedClassIDs}
+}
+
+// MasterPINHeader carries the account's master PIN to a change of its profiles.
+type MasterPINHeader struct {
+	MasterPIN string `header:"X-Master-PIN" maxLength:"6" doc:"The account's master PIN (PUT /users/me/master-pin), needed while one is set: without it 403 MASTER_PIN_REQUIRED, wrong 403 INVALID_MASTER_PIN (5 wrong guesses from an address in 15 minutes: 429 TOO_MANY_ATTEMPTS)."`
+}
+
+func (h MasterPINHeader) unlock(ctx context.Context) profile.Unlock {
+	return profile.Unlock{MasterPIN: h.MasterPIN, Address: surface.ClientOf(ctx).Address}
 }
 
 // CreateProfileInput is the specification's Create Sub-Profile request.
 type CreateProfileInput struct {
+	MasterPINHeader
 	Body struct {
 		ProfileFields
 		PIN *string `json:"pin,omitempty" minLength:"4" maxLength:"6" pattern:"^\\d+$" doc:"Numeric PIN for profile lock. Required if is_kids is false and PIN protection is desired. Kept only as a hash, never shown."`
@@ -95,6 +107,7 @@ func (PINChange) Schema(huma.Registry) *huma.Schema { return &huma.Schema{Type: 
 // UpdateProfileInput is the specification's Update Sub-Profile request: a replacement.
 type UpdateProfileInput struct {
 	ProfileIDInput
+	MasterPINHeader
 	Body struct {
 		ProfileFields
 		PIN PINChange `json:"pin,omitempty" nullable:"true" minLength:"4" maxLength:"6" pattern:"^\\d+$" doc:"Numeric PIN for profile lock, kept only as a hash. Left out: the PIN stays as it is; null: the PIN is removed."`
@@ -106,13 +119,28 @@ type ProfileIDInput struct {
 	ProfileID string `path:"profile_id" format:"uuid"`
 }
 
+// DeleteProfileInput names one of the caller's profiles to delete.
+type DeleteProfileInput struct {
+	ProfileIDInput
+	MasterPINHeader
+}
+
 // ProfileOutput is one profile.
 type ProfileOutput struct{ Body ProfileBody }
 
 // ProfileListOutput lists the caller's profiles.
 type ProfileListOutput struct {
 	Body struct {
-		Data []ProfileBody `json:"data"`
+		Data         []ProfileBody `json:"data"`
+		MasterPINSet bool          `json:"master_pin_set" doc:"Whether the account's profile settings are guarded by a master PIN (send it as X-Master-PIN to create, change or delete a profile)."`
+	}
+}
+
+// MasterPINInput sets or removes the account's master PIN.
+type MasterPINInput struct {
+	Body struct {
+		PIN      *string `json:"pin" nullable:"true" minLength:"4" maxLength:"6" pattern:"^\\d+$" doc:"The new master PIN, 4 to 6 digits, kept only as a hash; null removes it."`
+		Password string  `json:"password" minLength:"1" maxLength:"128" doc:"The account's password, which confirms the change (a wrong one counts as a failed sign-in)."`
 	}
 }
 
@@ -153,7 +181,8 @@ func registerProfiles(s *surface.Surface, profiles *profile.Service) {
 		for i, x := range ps {
 			out.Body.Data[i] = profileBody(x)
 		}
-		return out, nil
+		out.Body.MasterPINSet, err = profiles.MasterPINSet(ctx, p.TenantID, p.Subject)
+		return out, err
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "create-profile", Method: http.MethodPost, Path: "/profiles", Tags: []string{"profiles"},
@@ -161,12 +190,12 @@ func registerProfiles(s *surface.Surface, profiles *profile.Service) {
 		Description: "Creates a new profile. Returns 409 PROFILE_LIMIT_REACHED if the plan's profile limit (max_profiles, the " +
 			"primary profile included) is reached. content_rating_limit: " + ratingDoc + " Audit-logged.",
 		DefaultStatus: http.StatusCreated, Metadata: write,
-		Errors: []int{http.StatusConflict, http.StatusUnprocessableEntity},
+		Errors: []int{http.StatusForbidden, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusTooManyRequests},
 	}, func(ctx context.Context, in *CreateProfileInput) (*ProfileOutput, error) {
 		p := surface.PrincipalFrom(ctx)
 		i := in.Body.input()
 		i.PIN = in.Body.PIN
-		created, err := profiles.Create(ctx, p.TenantID, p.Actor(), i)
+		created, err := profiles.Create(ctx, p.TenantID, p.Actor(), i, in.unlock(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -189,12 +218,13 @@ func registerProfiles(s *surface.Surface, profiles *profile.Service) {
 		Summary: "Update sub-profile",
 		Description: "Replaces the profile's fields: those left out take their defaults, except the PIN, which stays as it " +
 			"is unless set (or removed with null). content_rating_limit: " + ratingDoc + " Audit-logged.",
-		Metadata: write, Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
+		Metadata: write,
+		Errors:   []int{http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity, http.StatusTooManyRequests},
 	}, func(ctx context.Context, in *UpdateProfileInput) (*ProfileOutput, error) {
 		p := surface.PrincipalFrom(ctx)
 		i := in.Body.input()
 		i.PIN, i.RemovePIN = in.Body.PIN.Value, in.Body.PIN.Sent && in.Body.PIN.Value == nil
-		updated, err := profiles.Update(ctx, p.TenantID, p.Actor(), in.ProfileID, i)
+		updated, err := profiles.Update(ctx, p.TenantID, p.Actor(), in.ProfileID, i, in.unlock(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -205,10 +235,24 @@ func registerProfiles(s *surface.Surface, profiles *profile.Service) {
 		Summary: "Delete sub-profile",
 		Description: "Deletes profile and associated watchlist/progress data. The primary profile cannot be deleted: 409 " +
 			"PRIMARY_PROFILE_UNDELETABLE. Audit-logged.",
-		DefaultStatus: http.StatusNoContent, Metadata: write, Errors: []int{http.StatusNotFound, http.StatusConflict},
-	}, func(ctx context.Context, in *ProfileIDInput) (*struct{}, error) {
+		DefaultStatus: http.StatusNoContent, Metadata: write,
+		Errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusTooManyRequests},
+	}, func(ctx context.Context, in *DeleteProfileInput) (*struct{}, error) {
 		p := surface.PrincipalFrom(ctx)
-		return nil, profiles.Delete(ctx, p.TenantID, p.Actor(), in.ProfileID)
+		return nil, profiles.Delete(ctx, p.TenantID, p.Actor(), in.ProfileID, in.unlock(ctx))
+	})
+	huma.Register(s.API, huma.Operation{
+		OperationID: "set-master-pin", Method: http.MethodPut, Path: "/users/me/master-pin", Tags: []string{"profiles"},
+		Summary: "Set or remove the master PIN",
+		Description: "Not in the specification. A master PIN guards the account's profile settings: while it is set, creating, " +
+			"changing or deleting a profile needs it in X-Master-PIN. Setting, changing or removing it (pin null) needs the " +
+			"account's password (401 INVALID_CREDENTIALS when wrong, throttled like sign-in), not the old PIN. Audit-logged.",
+		DefaultStatus: http.StatusNoContent, Metadata: write,
+		Errors: []int{http.StatusUnauthorized, http.StatusUnprocessableEntity, http.StatusTooManyRequests},
+	}, func(ctx context.Context, in *MasterPINInput) (*struct{}, error) {
+		p := surface.PrincipalFrom(ctx)
+		return nil, profiles.SetMasterPIN(ctx, p.TenantID, p.Actor(),
+			profile.MasterPINChange{PIN: in.Body.PIN, Password: in.Body.Password, Address: surface.ClientOf(ctx).Address})
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "verify-profile-pin", Method: http.MethodPost, Path: "/profiles/{profile_id}/verify-pin", Tags: []string{"profiles"},

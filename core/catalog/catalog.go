@@ -116,9 +116,8 @@ type ClassFilter struct {
 	// PublishedOnly is what the app sees.
 	PublishedOnly bool
 	// Viewer, when set, is the profile the app lists for: only classes within its content
-	// rating limit, and unrated ones, are listed.
+	// rating limit, and unrated ones, are listed (and only its chosen titles, if it has some).
 	Viewer *Viewer
-	// Ratings, when not nil, keeps only the classes rated one of them or not rated; the service
-	// sets it from the Viewer's limit.
-	Ratings []string
+	// Only keeps the classes it allows; the service sets it from the Viewer's profile.
+	Only Restriction
 }

@@ -58,8 +58,18 @@ type Viewer struct {
 	ProfileID string
 }
 
-// visible reports whether a class with the rating may be shown to a viewer whose profile's
-// limit allows the ratings.
-func visible(rating string, allowed []string) bool {
-	return rating == "" || slices.Contains(allowed, rating)
+// Restriction is what a viewer's profile may be shown: classes rated within its limit (and unrated
+// ones) and, for a kids profile limited to chosen titles, those titles only. The zero Restriction
+// allows everything.
+type Restriction struct {
+	// Ratings, when not nil, keeps only the classes rated one of them or not rated.
+	Ratings []string
+	// ClassIDs, when not nil, keeps only these classes.
+	ClassIDs []string
+}
+
+// Allows reports whether the class may be shown under the restriction.
+func (r Restriction) Allows(c Class) bool {
+	return (r.Ratings == nil || c.ContentRating == "" || slices.Contains(r.Ratings, c.ContentRating)) &&
+		(r.ClassIDs == nil || slices.Contains(r.ClassIDs, c.ID))
 }

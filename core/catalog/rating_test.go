@@ -21,6 +21,15 @@ func TestRatings(t *testing.T) {
 	require.Equal(t, []string{"G", "PG", "PG-13", "R", "TV-Y", "TV-G", "TV-PG", "TV-14"}, RatingsWithin("R"))
 	require.Empty(t, RatingsWithin("X"), "an unknown limit admits nothing")
 	require.False(t, RatingWithin("X", "TV-MA"))
-	require.True(t, visible("", []string{}), "unrated classes are shown to every profile")
-	require.False(t, visible("R", RatingsWithin("PG")))
+	kids := Restriction{Ratings: RatingsWithin("PG")}
+	require.True(t, kids.Allows(Class{}), "unrated classes are shown to every profile")
+	require.True(t, Restriction{Ratings: []string{}}.Allows(Class{}), "even under a limit admitting no rating")
+	require.False(t, kids.Allows(Class{ContentRating: "R"}))
+	require.True(t, kids.Allows(Class{ContentRating: "TV-G"}))
+	require.True(t, Restriction{}.Allows(Class{ContentRating: "NC-17"}), "the zero restriction allows everything")
+	chosen := Restriction{Ratings: RatingsWithin("TV-PG"), ClassIDs: []string{"a"}}
+	require.True(t, chosen.Allows(Class{ID: "a", ContentRating: "G"}))
+	require.False(t, chosen.Allows(Class{ID: "b", ContentRating: "G"}), "a title not chosen is not shown")
+	require.False(t, chosen.Allows(Class{ID: "a", ContentRating: "R"}), "a chosen title beyond the limit is not shown either")
+	require.False(t, Restriction{ClassIDs: []string{}}.Allows(Class{ID: "a"}), "no title chosen shows nothing")
 }

@@ -35,11 +35,16 @@ func (s *Service) CreateCategory(ctx context.Context, tenantID, name, descriptio
 	return c, err
 }
 
-// Categories lists the tenant's categories with class counts; the app counts published classes.
-func (s *Service) Categories(ctx context.Context, tenantID string, publishedOnly bool) ([]Category, error) {
+// Categories lists the tenant's categories with class counts; the app counts published classes,
+// and for a viewer (a profile, when not nil) those the profile may be shown.
+func (s *Service) Categories(ctx context.Context, tenantID string, publishedOnly bool, viewer *Viewer) ([]Category, error) {
 	var cs []Category
-	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
-		cs, err = s.store.Categories(ctx, publishedOnly)
+	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
+		only, err := s.restriction(ctx, viewer)
+		if err != nil {
+			return err
+		}
+		cs, err = s.store.Categories(ctx, publishedOnly, only)
 		return err
 	})
 	return cs, err
@@ -86,36 +91,36 @@ func (s *Service) Class(ctx context.Context, tenantID, id string, publishedOnly 
 }
 
 // ClassFor is Class as a viewer (a profile, when not nil) sees it: a class rated beyond the
-// profile's limit is not found.
+// profile's limit, or not among the titles a kids profile is limited to, is not found.
 func (s *Service) ClassFor(ctx context.Context, tenantID, id string, publishedOnly bool, viewer *Viewer) (Class, error) {
 	if !ports.IsID(id) {
 		return Class{}, ports.NotFound("class")
 	}
 	var c Class
-	var allowed []string
+	var only Restriction
 	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
-		if allowed, err = s.allowed(ctx, viewer); err != nil {
+		if only, err = s.restriction(ctx, viewer); err != nil {
 			return err
 		}
 		c, err = s.store.Class(ctx, id, false)
 		return err
 	})
-	if err == nil && ((publishedOnly && !c.Published) || (viewer != nil && !visible(c.ContentRating, allowed))) {
+	if err == nil && ((publishedOnly && !c.Published) || !only.Allows(c)) {
 		return Class{}, ports.NotFound("class")
 	}
 	return c, err
 }
 
-// allowed lists the ratings the viewer's profile may watch; nil without a viewer.
-func (s *Service) allowed(ctx context.Context, viewer *Viewer) ([]string, error) {
+// restriction is what the viewer's profile may be shown; everything without a viewer.
+func (s *Service) restriction(ctx context.Context, viewer *Viewer) (Restriction, error) {
 	if viewer == nil {
-		return nil, nil
+		return Restriction{}, nil
 	}
-	limit, err := s.store.RatingLimit(ctx, *viewer)
+	limit, ids, err := s.store.ViewerLimits(ctx, *viewer)
 	if err != nil {
-		return nil, err
+		return Restriction{}, err
 	}
-	return RatingsWithin(limit), nil
+	return Restriction{Ratings: RatingsWithin(limit), ClassIDs: ids}, nil
 }
 
 // UpdateClass replaces a class's fields; ifVersion (when not 0) must be its current version.
@@ -182,7 +187,7 @@ func (s *Service) Classes(ctx context.Context, tenantID string, f ClassFilter, o
 	var p Page
 	err := s.uow.Read(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
 		if f.Viewer != nil {
-			if f.Ratings, err = s.allowed(ctx, f.Viewer); err != nil {
+			if f.Only, err = s.restriction(ctx, f.Viewer); err != nil {
 				return err
 			}
 		}

@@ -3,11 +3,14 @@
 // account), which cannot be deleted; the account's plan bounds how many it holds (Limits). A
 // profile may be locked with a numeric PIN, kept only as a hash; verifying it answers a
 // short-lived profile token, which the app sends with catalog calls so that the profile's content
-// rating limit is honoured (core/catalog). A kids profile is limited to TV-PG (or PG) content.
+// rating limit is honoured (core/catalog). A kids profile is limited to TV-PG (or PG) content, and
+// may be limited further to titles chosen by the account. An account may set a master PIN that
+// guards its profile settings: while set, creating, changing or deleting a profile needs it.
 package profile
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -27,6 +30,8 @@ const (
 	KidsRatingLimit = "TV-PG"
 	// MaxLanguageLength bounds a language tag.
 	MaxLanguageLength = 35
+	// MaxAllowedTitles bounds the titles a kids profile may be limited to.
+	MaxAllowedTitles = 200
 	// fallbackName names a primary profile whose account has no display name.
 	fallbackName = "Main"
 )
@@ -46,8 +51,10 @@ type Profile struct {
 	IsKids              bool
 	AutoplayNextEpisode bool
 	IsPrimary           bool
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// AllowedClassIDs, when not nil, are the only classes a kids profile is shown.
+	AllowedClassIDs []string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // PINProtected reports whether the profile is locked with a PIN.
@@ -55,9 +62,14 @@ func (p Profile) PINProtected() bool { return p.PINHash != "" }
 
 // Owner is what profiles need to know of the account that holds them.
 type Owner struct {
+	Email       string
 	DisplayName string
 	// Locale is the account's language tag, the language of profiles made without one.
 	Locale string
+	// PasswordHash confirms a change of the master PIN.
+	PasswordHash string
+	// MasterPINHash is the hash of the account's master PIN, empty without one.
+	MasterPINHash string
 }
 
 // Input is a profile as a subscriber writes it, in a creation or a replacement (PUT): fields left
@@ -77,6 +89,9 @@ type Input struct {
 	IsKids   bool
 	// AutoplayNextEpisode is true when nil.
 	AutoplayNextEpisode *bool
+	// AllowedClassIDs, when not nil, limits a kids profile to these classes of the client (at
+	// most MaxAllowedTitles; none when empty).
+	AllowedClassIDs []string
 }
 
 var languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
@@ -117,6 +132,39 @@ func (in *Input) normalize(v *ports.Validation) {
 	}
 	v.Check(in.Language == "" || len(in.Language) <= MaxLanguageLength && languagePattern.MatchString(in.Language), "language",
 		"must be a language tag such as en-US")
+	if in.AllowedClassIDs != nil {
+		in.AllowedClassIDs = distinct(in.AllowedClassIDs)
+		v.Check(in.IsKids, "allowed_class_ids", "only a kids profile may be limited to chosen titles")
+		v.Check(len(in.AllowedClassIDs) <= MaxAllowedTitles, "allowed_class_ids", "must list at most 200 classes")
+		for _, id := range in.AllowedClassIDs {
+			if !ports.IsID(id) {
+				v.Add("allowed_class_ids", "must list class ids (UUIDs); "+strconv.Quote(clip(id, 40))+" is not one")
+				break
+			}
+		}
+	}
+}
+
+// distinct returns the ids in their first order, each once.
+func distinct(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		id = strings.ToLower(strings.TrimSpace(id))
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// clip cuts s to n runes, for messages that quote input.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }
 
 // apply writes the input's fields (normalized) to a profile of the owner's account; the PIN is
@@ -128,6 +176,7 @@ func (in Input) apply(p *Profile, owner Owner) {
 		p.Language = defaultLanguage(owner)
 	}
 	p.AutoplayNextEpisode = in.AutoplayNextEpisode == nil || *in.AutoplayNextEpisode
+	p.AllowedClassIDs = in.AllowedClassIDs
 }
 
 // primaryName is the name of an account's primary profile: its display name, cut to the bound.

@@ -83,6 +83,44 @@ func TestInputDefaultsAndBounds(t *testing.T) {
 	require.Equal(t, []string{"pin"}, fieldsOf(v.Err()), "50 characters fit; a PIN is not set and removed at once")
 }
 
+func TestChosenTitles(t *testing.T) {
+	t.Parallel()
+	a, b := ports.NewID(), ports.NewID()
+	v := ports.Validation{}
+	in := Input{Name: "Kid", IsKids: true, AllowedClassIDs: []string{a, " " + strings.ToUpper(b) + " ", a}}
+	in.normalize(&v)
+	require.NoError(t, v.Err())
+	require.Equal(t, []string{a, b}, in.AllowedClassIDs, "trimmed, lower-cased, each once, in their order")
+	var p Profile
+	in.apply(&p, Owner{})
+	require.Equal(t, []string{a, b}, p.AllowedClassIDs)
+
+	v = ports.Validation{}
+	in = Input{Name: "Kid", IsKids: true, AllowedClassIDs: []string{}}
+	in.normalize(&v)
+	require.NoError(t, v.Err(), "an empty list (nothing to watch yet) is a choice")
+	require.NotNil(t, in.AllowedClassIDs)
+
+	v = ports.Validation{}
+	in = Input{Name: "Grown-up", AllowedClassIDs: []string{a}}
+	in.normalize(&v)
+	require.Equal(t, []string{"allowed_class_ids"}, fieldsOf(v.Err()), "only kids profiles are limited to titles")
+
+	v = ports.Validation{}
+	in = Input{Name: "Kid", IsKids: true, AllowedClassIDs: []string{a, "not-an-id"}}
+	in.normalize(&v)
+	require.Equal(t, []string{"allowed_class_ids"}, fieldsOf(v.Err()))
+
+	many := make([]string, MaxAllowedTitles+1)
+	for i := range many {
+		many[i] = ports.NewID()
+	}
+	v = ports.Validation{}
+	in = Input{Name: "Kid", IsKids: true, AllowedClassIDs: many}
+	in.normalize(&v)
+	require.Equal(t, []string{"allowed_class_ids"}, fieldsOf(v.Err()), "at most 200 titles")
+}
+
 func TestPrimaryProfileIsNamedAfterTheAccount(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, "Ann Lee", primaryName(Owner{DisplayName: " Ann Lee "}))

@@ -2,9 +2,12 @@ package profile
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/stvos/stvos/core/audit"
+	"github.com/stvos/stvos/core/credential"
 	"github.com/stvos/stvos/core/throttle"
 	"github.com/stvos/stvos/ports"
 )
@@ -19,8 +22,10 @@ type Deps struct {
 	Hasher ports.PasswordHasher
 	// Throttle counts wrong PINs as failed guesses, as sign-in counts passwords.
 	Throttle *throttle.Throttle
-	Signer   ports.TokenSigner
-	Clock    ports.Clock
+	// Passwords checks the password confirming a change of the master PIN.
+	Passwords *credential.Passwords
+	Signer    ports.TokenSigner
+	Clock     ports.Clock
 }
 
 // Service holds the profile use cases.
@@ -92,12 +97,16 @@ func (s *Service) lockedProfiles(ctx context.Context, tenantID string, by audit.
 
 // Create adds a profile to the account, within the plan's number of profiles (counting the
 // primary one, made first if the account has none): past it, ErrLimitReached. The count is
-// taken under the account's lock, so concurrent creations cannot pass the limit.
-func (s *Service) Create(ctx context.Context, tenantID string, by audit.Actor, in Input) (Profile, error) {
+// taken under the account's lock, so concurrent creations cannot pass the limit. While the account
+// has a master PIN, the change needs it (see Unlock).
+func (s *Service) Create(ctx context.Context, tenantID string, by audit.Actor, in Input, u Unlock) (Profile, error) {
 	in.RemovePIN = false
 	var v ports.Validation
 	in.normalize(&v)
 	if err := v.Err(); err != nil {
+		return Profile{}, err
+	}
+	if err := s.unlock(ctx, tenantID, by.ID, u); err != nil {
 		return Profile{}, err
 	}
 	hash, err := s.hashPIN(in.PIN)
@@ -116,6 +125,9 @@ func (s *Service) Create(ctx context.Context, tenantID string, by audit.Actor, i
 		}
 		if len(ps) >= limit {
 			return ErrLimitReached
+		}
+		if err := s.knownClasses(ctx, in.AllowedClassIDs); err != nil {
+			return err
 		}
 		now := s.now()
 		p = Profile{ID: ports.NewID(), TenantID: tenantID, UserID: by.ID, PINHash: hash, CreatedAt: now, UpdatedAt: now}
@@ -153,14 +165,30 @@ func (s *Service) Get(ctx context.Context, tenantID, userID, id string) (Profile
 	return p, err
 }
 
-// Update replaces one of the account's profiles (see Input for the PIN and the defaults).
-func (s *Service) Update(ctx context.Context, tenantID string, by audit.Actor, id string, in Input) (Profile, error) {
+// knownClasses refuses titles that are no classes of the client.
+func (s *Service) knownClasses(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	unknown, err := s.d.Store.UnknownClasses(ctx, ids)
+	if err != nil || len(unknown) == 0 {
+		return err
+	}
+	return ports.Invalid("allowed_class_ids", "names no class of this client: "+strings.Join(unknown, ", "))
+}
+
+// Update replaces one of the account's profiles (see Input for the PIN and the defaults). While
+// the account has a master PIN, the change needs it (see Unlock).
+func (s *Service) Update(ctx context.Context, tenantID string, by audit.Actor, id string, in Input, u Unlock) (Profile, error) {
 	if !ports.IsID(id) {
 		return Profile{}, notFound()
 	}
 	var v ports.Validation
 	in.normalize(&v)
 	if err := v.Err(); err != nil {
+		return Profile{}, err
+	}
+	if err := s.unlock(ctx, tenantID, by.ID, u); err != nil {
 		return Profile{}, err
 	}
 	hash, err := s.hashPIN(in.PIN)
@@ -174,6 +202,9 @@ func (s *Service) Update(ctx context.Context, tenantID string, by audit.Actor, i
 			return err
 		}
 		if p, err = s.d.Store.Get(ctx, by.ID, id, true); err != nil {
+			return err
+		}
+		if err := s.knownClasses(ctx, in.AllowedClassIDs); err != nil {
 			return err
 		}
 		before := p
@@ -208,6 +239,7 @@ func changedFields(a, b Profile) []string {
 		{"name", a.Name == b.Name}, {"avatar_preset_id", a.AvatarPresetID == b.AvatarPresetID},
 		{"content_rating_limit", a.ContentRatingLimit == b.ContentRatingLimit}, {"language", a.Language == b.Language},
 		{"is_kids", a.IsKids == b.IsKids}, {"autoplay_next_episode", a.AutoplayNextEpisode == b.AutoplayNextEpisode},
+		{"allowed_class_ids", (a.AllowedClassIDs == nil) == (b.AllowedClassIDs == nil) && slices.Equal(a.AllowedClassIDs, b.AllowedClassIDs)},
 	} {
 		if !f.same {
 			out = append(out, f.name)
@@ -216,10 +248,14 @@ func changedFields(a, b Profile) []string {
 	return out
 }
 
-// Delete removes one of the account's profiles; the primary one cannot be (ErrPrimary).
-func (s *Service) Delete(ctx context.Context, tenantID string, by audit.Actor, id string) error {
+// Delete removes one of the account's profiles; the primary one cannot be (ErrPrimary). While the
+// account has a master PIN, the change needs it (see Unlock).
+func (s *Service) Delete(ctx context.Context, tenantID string, by audit.Actor, id string, u Unlock) error {
 	if !ports.IsID(id) {
 		return notFound()
+	}
+	if err := s.unlock(ctx, tenantID, by.ID, u); err != nil {
+		return err
 	}
 	return s.d.UnitOfWork.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) error {
 		if _, err := s.d.Store.LockOwner(ctx, by.ID); err != nil {

@@ -1,6 +1,9 @@
 package profile
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store keeps the profiles of a tenant's accounts, in the tenant's unit of work. Every method
 // but Create names the account: another account's profile is ports.ErrNotFound
@@ -21,6 +24,13 @@ type Store interface {
 	Save(ctx context.Context, p Profile) error
 	// Delete removes one of the account's profiles.
 	Delete(ctx context.Context, userID, id string) error
+	// UnknownClasses answers those of the ids that are no class of the tenant (deleted ones
+	// included), in their order.
+	UnknownClasses(ctx context.Context, ids []string) ([]string, error)
+	// MasterPIN reads the hash of the account's master PIN, "" without one.
+	MasterPIN(ctx context.Context, userID string) (string, error)
+	// SaveMasterPIN sets the hash of the account's master PIN; "" removes it.
+	SaveMasterPIN(ctx context.Context, userID, hash string, at time.Time) error
 }
 
 // Limits is the seam through which the account's plan bounds its profiles (the subscription

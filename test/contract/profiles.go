@@ -14,10 +14,10 @@ import (
 	"github.com/stvos/stvos/ports"
 )
 
-// Profiles checks profile.Store (with catalog.Store's RatingLimit, which reads profiles): every
+// Profiles checks profile.Store (with catalog.Store's ViewerLimits, which reads profiles): every
 // field read back exactly, the primary first then creation order, one primary per account, a
 // profile reached only through its own account (another account's is not found, unchanged and
-// undeleted); profile.Service over the store keeping an account within its limit when 10
+// undeleted); the master PIN set, replaced, read and removed per account; profile.Service over the store keeping an account within its limit when 10
 // creations (and, on a fresh account, 10 first listings) run at once, since LockOwner
 // serializes them; and a cross-tenant section (B neither reads nor changes A's profiles).
 func Profiles(t *testing.T, env PartnerEnv, store profile.Store, audits audit.Store, cat catalog.Store) {
@@ -44,10 +44,15 @@ func Profiles(t *testing.T, env PartnerEnv, store profile.Store, audits audit.St
 		kid := newProfile(a, u, "Kid", false)
 		kid.AvatarPresetID, kid.PINHash, kid.ContentRatingLimit, kid.Language = ports.NewID(), "$argon2id$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA", "TV-Y", "pt-BR"
 		kid.IsKids, kid.AutoplayNextEpisode = true, false
+		kid.AllowedClassIDs = []string{ports.NewID(), ports.NewID()}
 		env.in(t, a, func(ctx context.Context) error {
 			o, err := store.LockOwner(ctx, u)
 			require.NoError(t, err)
-			require.Equal(t, profile.Owner{DisplayName: "Member", Locale: "en-US"}, o)
+			require.Equal(t, "Member", o.DisplayName)
+			require.Equal(t, "en-US", o.Locale)
+			require.NotEmpty(t, o.Email)
+			require.NotEmpty(t, o.PasswordHash, "the password confirms master PIN changes")
+			require.Empty(t, o.MasterPINHash)
 			_, err = store.LockOwner(ctx, ports.NewID())
 			require.ErrorIs(t, err, ports.ErrNotFound)
 			ps, err := store.List(ctx, u)
@@ -74,11 +79,18 @@ func Profiles(t *testing.T, env PartnerEnv, store profile.Store, audits audit.St
 			require.ErrorIs(t, err, ports.ErrNotFound, "another account's profile is not found")
 			_, err = store.Get(ctx, u, ports.NewID(), true)
 			require.ErrorIs(t, err, ports.ErrNotFound)
-			limit, err := cat.RatingLimit(ctx, catalog.Viewer{UserID: u, ProfileID: kid.ID})
+			limit, ids, err := cat.ViewerLimits(ctx, catalog.Viewer{UserID: u, ProfileID: kid.ID})
 			require.NoError(t, err)
 			require.Equal(t, "TV-Y", limit)
-			_, err = cat.RatingLimit(ctx, catalog.Viewer{UserID: other, ProfileID: kid.ID})
+			require.Equal(t, kid.AllowedClassIDs, ids)
+			_, ids, err = cat.ViewerLimits(ctx, catalog.Viewer{UserID: u, ProfileID: primary.ID})
+			require.NoError(t, err)
+			require.Nil(t, ids, "no chosen titles: nil, not empty")
+			_, _, err = cat.ViewerLimits(ctx, catalog.Viewer{UserID: other, ProfileID: kid.ID})
 			require.ErrorIs(t, err, ports.ErrNotFound, "a viewer is another account's profile only through that account")
+			unknown, err := store.UnknownClasses(ctx, kid.AllowedClassIDs)
+			require.NoError(t, err)
+			require.Equal(t, kid.AllowedClassIDs, unknown, "ids of no class are unknown, in their order")
 			return nil
 		})
 		err := env.try(a, func(ctx context.Context) error { return store.Create(ctx, newProfile(a, u, "Second primary", true)) })
@@ -91,6 +103,7 @@ func Profiles(t *testing.T, env PartnerEnv, store profile.Store, audits audit.St
 		changed := kid
 		changed.Name, changed.AvatarPresetID, changed.PINHash, changed.ContentRatingLimit = "Big kid", "", "", "PG-13"
 		changed.IsKids, changed.AutoplayNextEpisode, changed.UpdatedAt = false, true, now.Add(time.Minute)
+		changed.AllowedClassIDs = nil
 		env.in(t, a, func(ctx context.Context) error {
 			stranger := changed
 			stranger.UserID, stranger.Name = other, "Stolen"
@@ -105,6 +118,40 @@ func Profiles(t *testing.T, env PartnerEnv, store profile.Store, audits audit.St
 			ps, err := store.List(ctx, u)
 			require.NoError(t, err)
 			require.Equal(t, []profile.Profile{primary, third}, ps)
+			return nil
+		})
+	})
+	t.Run("master PIN", func(t *testing.T) {
+		a := env.New(t)
+		u, other := env.NewUser(t, a), env.NewUser(t, a)
+		pin := func(ctx context.Context, user string) string {
+			h, err := store.MasterPIN(ctx, user)
+			require.NoError(t, err)
+			return h
+		}
+		env.in(t, a, func(ctx context.Context) error {
+			require.Empty(t, pin(ctx, u))
+			require.NoError(t, store.SaveMasterPIN(ctx, u, "hash-1", now))
+			require.NoError(t, store.SaveMasterPIN(ctx, u, "hash-2", now.Add(time.Second)))
+			require.Equal(t, "hash-2", pin(ctx, u), "a second save replaces the first")
+			require.Empty(t, pin(ctx, other), "another account has none")
+			o, err := store.LockOwner(ctx, u)
+			require.NoError(t, err)
+			require.Equal(t, "hash-2", o.MasterPINHash)
+			return nil
+		})
+		b := env.New(t)
+		env.in(t, b, func(ctx context.Context) error {
+			require.Empty(t, pin(ctx, u), "another client does not read it")
+			require.NoError(t, store.SaveMasterPIN(ctx, u, "", now), "nor remove it")
+			return nil
+		})
+		err := env.try(b, func(ctx context.Context) error { return store.SaveMasterPIN(ctx, u, "planted", now) })
+		require.Error(t, err, "nor set one for an account it does not have")
+		env.in(t, a, func(ctx context.Context) error {
+			require.Equal(t, "hash-2", pin(ctx, u))
+			require.NoError(t, store.SaveMasterPIN(ctx, u, "", now))
+			require.Empty(t, pin(ctx, u), "removed")
 			return nil
 		})
 	})
@@ -126,7 +173,7 @@ func Profiles(t *testing.T, env PartnerEnv, store profile.Store, audits audit.St
 			go func() {
 				defer wg.Done()
 				<-start
-				_, errs[i] = svc.Create(context.Background(), a, by, profile.Input{Name: "Racer"})
+				_, errs[i] = svc.Create(context.Background(), a, by, profile.Input{Name: "Racer"}, profile.Unlock{})
 			}()
 		}
 		close(start)
@@ -148,7 +195,7 @@ func Profiles(t *testing.T, env PartnerEnv, store profile.Store, audits audit.St
 		for _, p := range ps[1:] {
 			require.False(t, p.IsPrimary)
 		}
-		_, err = svc.Create(context.Background(), a, by, profile.Input{Name: "One too many"})
+		_, err = svc.Create(context.Background(), a, by, profile.Input{Name: "One too many"}, profile.Unlock{})
 		require.ErrorIs(t, err, ports.ErrConflict)
 	})
 	t.Run("10 concurrent first listings make one primary", func(t *testing.T) {
@@ -199,7 +246,7 @@ func Profiles(t *testing.T, env PartnerEnv, store profile.Store, audits audit.St
 			stolen.Name = "Stolen"
 			require.ErrorIs(t, store.Save(ctx, stolen), ports.ErrNotFound)
 			require.ErrorIs(t, store.Delete(ctx, userA, p.ID), ports.ErrNotFound)
-			_, err = cat.RatingLimit(ctx, catalog.Viewer{UserID: userA, ProfileID: p.ID})
+			_, _, err = cat.ViewerLimits(ctx, catalog.Viewer{UserID: userA, ProfileID: p.ID})
 			require.ErrorIs(t, err, ports.ErrNotFound)
 			return nil
 		})

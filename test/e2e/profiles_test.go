@@ -20,7 +20,7 @@ func profileBody(changes map[string]any) map[string]any {
 
 // profileFields are the fields of a profile in every answer, as the specification shows them.
 var profileFields = []string{"id", "name", "avatar_url", "avatar_preset_id", "is_primary", "pin_protected", "content_rating_limit",
-	"language", "is_kids", "autoplay_next_episode", "created_at", "updated_at"}
+	"language", "is_kids", "autoplay_next_episode", "allowed_class_ids", "created_at", "updated_at"}
 
 func requireProfileShape(t *testing.T, p map[string]any) {
 	t.Helper()
@@ -63,7 +63,8 @@ func TestProfiles(t *testing.T) {
 	primaryID := primary["id"].(string)
 	require.Equal(t, map[string]any{"id": primaryID, "name": "Member ann@profiles-a.test", "avatar_url": nil, "avatar_preset_id": nil,
 		"is_primary": true, "pin_protected": false, "content_rating_limit": "TV-MA", "language": "en-US", "is_kids": false,
-		"autoplay_next_episode": true, "created_at": primary["created_at"], "updated_at": primary["created_at"]}, primary)
+		"autoplay_next_episode": true, "allowed_class_ids": nil, "created_at": primary["created_at"],
+		"updated_at": primary["created_at"]}, primary)
 	require.Equal(t, []string{primaryID}, dataIDs(sub.call("GET", "/profiles", nil)))
 
 	// Create with the specification's sample: every field read back, the PIN never.
@@ -74,7 +75,7 @@ func TestProfiles(t *testing.T) {
 	kidID := kid["id"].(string)
 	require.Equal(t, map[string]any{"id": kidID, "name": "Kids", "avatar_url": nil, "avatar_preset_id": "308d6212-d330-494c-b2e8-dadf2a06a598",
 		"is_primary": false, "pin_protected": true, "content_rating_limit": "G", "language": "en-US", "is_kids": true,
-		"autoplay_next_episode": false, "created_at": kid["created_at"], "updated_at": kid["created_at"]}, kid)
+		"autoplay_next_episode": false, "allowed_class_ids": nil, "created_at": kid["created_at"], "updated_at": kid["created_at"]}, kid)
 	require.NotContains(t, string(r.Raw), "1234")
 	g := sub.call("GET", "/profiles/"+kidID, nil)
 	require.Equal(t, http.StatusOK, g.Status, string(g.Raw))
@@ -226,7 +227,7 @@ func TestProfileCatalog(t *testing.T) {
 	srv := harness.StartServer(t)
 	op := operator(t, srv)
 	idA, keyA := onboard(t, op, "rated-a", nil)
-	_, keyB := onboard(t, op, "rated-b", nil)
+	idB, keyB := onboard(t, op, "rated-b", nil)
 	adm := admin(t, srv, op, idA, keyA, "admin@rated-a.test")
 	app := newClient(t, srv.URL).with("X-API-Key", keyA)
 	ids := catalogOf(t, adm, map[string]map[string]any{
@@ -286,6 +287,59 @@ func TestProfileCatalog(t *testing.T) {
 	require.Equal(t, http.StatusOK, u.Status, string(u.Raw))
 	require.ElementsMatch(t, []string{"Kids Yoga", "Unrated Stretch"}, titles(app.call("GET", "/classes", nil, "X-Profile-Token", kidToken)))
 
+	// Category counts follow the profile; so does playback, for the caller's own profiles only.
+	counts := func(r response) map[string]float64 {
+		out := map[string]float64{}
+		for _, x := range data(t, r, http.StatusOK)["categories"].([]any) {
+			c := x.(map[string]any)
+			out[c["name"].(string)] = c["classCount"].(float64)
+		}
+		return out
+	}
+	require.Equal(t, map[string]float64{"Yoga": 2, "Dance": 1, "HIIT": 2}, counts(app.call("GET", "/categories", nil)))
+	require.Equal(t, map[string]float64{"Yoga": 2, "Dance": 0, "HIIT": 0},
+		counts(app.call("GET", "/categories", nil, "X-Profile-Token", kidToken)), "TV-Y: Kids Yoga and the unrated class")
+	player := app.with("Authorization", "Bearer "+m["accessToken"].(string))
+	watch := func(class, profileToken string) response {
+		return player.call("POST", "/playback/sessions", map[string]any{"classId": ids[class], "deviceName": "Tablet"},
+			"X-Profile-Token", profileToken)
+	}
+	watch("Late Night", kidToken).envelopedError(t, http.StatusNotFound, "CLASS_NOT_FOUND")
+	s := data(t, watch("Kids Yoga", kidToken), http.StatusCreated)["session"].(map[string]any)
+	require.Equal(t, http.StatusOK, player.call("DELETE", "/playback/sessions/"+s["id"].(string), nil).Status)
+	other := member(t, app, "neighbour@rated-a.test")
+	newClient(t, srv.URL).with("X-API-Key", keyA).with("Authorization", "Bearer "+other["accessToken"].(string)).
+		call("POST", "/playback/sessions", map[string]any{"classId": ids["Kids Yoga"]}, "X-Profile-Token", kidToken).
+		envelopedError(t, http.StatusUnauthorized, "INVALID_PROFILE_TOKEN")
+
+	// A kids profile limited to chosen titles sees those only (within its rating limit).
+	limited := func(classIDs any) response {
+		return sub.call("PUT", "/profiles/"+kid, map[string]any{"name": "Kid", "is_kids": true, "content_rating_limit": "TV-Y",
+			"allowed_class_ids": classIDs})
+	}
+	u = limited([]string{ids["Kids Yoga"], ids["Late Night"]})
+	require.Equal(t, http.StatusOK, u.Status, string(u.Raw))
+	require.Equal(t, []any{ids["Kids Yoga"], ids["Late Night"]}, u.JSON["allowed_class_ids"])
+	require.Equal(t, []string{"Kids Yoga"}, titles(app.call("GET", "/classes", nil, "X-Profile-Token", kidToken)),
+		"Late Night is chosen but rated beyond the limit")
+	require.Equal(t, map[string]float64{"Yoga": 1, "Dance": 0, "HIIT": 0}, counts(app.call("GET", "/categories", nil, "X-Profile-Token", kidToken)))
+	app.call("GET", "/classes/"+ids["Unrated Stretch"], nil, "X-Profile-Token", kidToken).envelopedError(t, http.StatusNotFound, "CLASS_NOT_FOUND")
+	watch("Unrated Stretch", kidToken).envelopedError(t, http.StatusNotFound, "CLASS_NOT_FOUND")
+	require.Len(t, titles(app.call("GET", "/classes", nil, "X-Profile-Token", token(primary))), 5, "other profiles are not limited")
+	require.Nil(t, sub.call("GET", "/profiles/"+primary, nil).JSON["allowed_class_ids"])
+	d := limited([]string{ids["Kids Yoga"], ports.NewID()}).flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
+	require.Equal(t, []string{"allowed_class_ids"}, fields(d), "a title the client does not have")
+	classB := catalogOf(t, admin(t, srv, op, idB, keyB, "admin@rated-b.test"), map[string]map[string]any{"B Yoga": {"category": "Yoga"}})
+	limited([]string{classB["B Yoga"]}).flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
+	sub.call("PUT", "/profiles/"+primary, map[string]any{"name": "Parent", "allowed_class_ids": []string{ids["Kids Yoga"]}}).
+		flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
+	require.Equal(t, http.StatusOK, limited([]string{}).Status, "an empty choice shows nothing")
+	require.Empty(t, titles(app.call("GET", "/classes", nil, "X-Profile-Token", kidToken)))
+	u = limited(nil)
+	require.Equal(t, http.StatusOK, u.Status, string(u.Raw))
+	require.Nil(t, u.JSON["allowed_class_ids"], "null lifts the choice")
+	require.ElementsMatch(t, []string{"Kids Yoga", "Unrated Stretch"}, titles(app.call("GET", "/classes", nil, "X-Profile-Token", kidToken)))
+
 	// Tokens that do not verify, another client's, a deleted profile's.
 	app.call("GET", "/classes", nil, "X-Profile-Token", "not-a-token").envelopedError(t, http.StatusUnauthorized, "INVALID_PROFILE_TOKEN")
 	app.call("GET", "/classes", nil, "X-Profile-Token", m["accessToken"].(string)).
@@ -294,4 +348,67 @@ func TestProfileCatalog(t *testing.T) {
 		envelopedError(t, http.StatusUnauthorized, "INVALID_PROFILE_TOKEN")
 	require.Equal(t, http.StatusNoContent, sub.call("DELETE", "/profiles/"+kid, nil).Status)
 	app.call("GET", "/classes", nil, "X-Profile-Token", kidToken).envelopedError(t, http.StatusNotFound, "PROFILE_NOT_FOUND")
+}
+
+// TestProfileMasterPIN checks that an account's master PIN, once set (confirmed by the password),
+// guards creating, changing and deleting profiles: without it 403 MASTER_PIN_REQUIRED, wrong 403
+// INVALID_MASTER_PIN (throttled to 429), right it passes; reading profiles and verifying a
+// profile's own PIN do not need it; removing it needs the password only; other accounts are not
+// guarded by it; changes are audit-logged without the PIN.
+func TestProfileMasterPIN(t *testing.T) {
+	t.Parallel()
+	srv := harness.StartServer(t)
+	op := operator(t, srv)
+	id, key := onboard(t, op, "master-pin", nil)
+	adm := admin(t, srv, op, id, key, "admin@master-pin.test")
+	app := newClient(t, srv.URL).with("X-API-Key", key)
+	m := member(t, app, "parent@master-pin.test")
+	sub := newClient(t, srv.URL).with("Authorization", "Bearer "+m["accessToken"].(string))
+	n := member(t, app, "neighbour@master-pin.test")
+	subN := newClient(t, srv.URL).with("Authorization", "Bearer "+n["accessToken"].(string))
+
+	r := sub.call("GET", "/profiles", nil)
+	require.Equal(t, false, r.JSON["master_pin_set"])
+	primary := dataIDs(r)[0]
+	d := sub.call("PUT", "/users/me/master-pin", map[string]any{"pin": "12a4", "password": demoPassword}).
+		flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
+	require.Equal(t, []string{"pin"}, fields(d))
+	sub.call("PUT", "/users/me/master-pin", map[string]any{"pin": "2468", "password": "wrong password"}).
+		flatError(t, http.StatusUnauthorized, "INVALID_CREDENTIALS")
+	require.Equal(t, http.StatusNoContent, sub.call("PUT", "/users/me/master-pin", map[string]any{"pin": "2468", "password": demoPassword}).Status)
+	require.Equal(t, true, sub.call("GET", "/profiles", nil).JSON["master_pin_set"])
+
+	kid := map[string]any{"name": "Kid", "is_kids": true}
+	sub.call("POST", "/profiles", kid).flatError(t, http.StatusForbidden, "MASTER_PIN_REQUIRED")
+	sub.call("POST", "/profiles", kid, "X-Master-PIN", "1357").flatError(t, http.StatusForbidden, "INVALID_MASTER_PIN")
+	r = sub.call("POST", "/profiles", kid, "X-Master-PIN", "2468")
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
+	kidID := r.str("id")
+	sub.call("PUT", "/profiles/"+kidID, map[string]any{"name": "Kid", "is_kids": false}).flatError(t, http.StatusForbidden, "MASTER_PIN_REQUIRED")
+	sub.call("DELETE", "/profiles/"+kidID, nil).flatError(t, http.StatusForbidden, "MASTER_PIN_REQUIRED")
+	require.Equal(t, "Kid", sub.call("GET", "/profiles/"+kidID, nil).str("name"), "reading needs no master PIN")
+	require.Equal(t, http.StatusOK, sub.call("POST", "/profiles/"+kidID+"/verify-pin", map[string]any{}).Status, "nor does switching")
+	u := sub.call("PUT", "/profiles/"+primary, map[string]any{"name": "Parent"}, "X-Master-PIN", "2468")
+	require.Equal(t, http.StatusOK, u.Status, string(u.Raw))
+	require.Equal(t, http.StatusCreated, subN.call("POST", "/profiles", kid).Status, "another account is not guarded by it")
+
+	// Guessing the master PIN is throttled like any PIN: past 5 failures, even the right one waits.
+	for range 5 {
+		sub.call("DELETE", "/profiles/"+kidID, nil, "X-Master-PIN", "0000").flatError(t, http.StatusForbidden, "INVALID_MASTER_PIN")
+	}
+	r = sub.call("DELETE", "/profiles/"+kidID, nil, "X-Master-PIN", "2468")
+	r.flatError(t, http.StatusTooManyRequests, "TOO_MANY_ATTEMPTS")
+	require.NotEmpty(t, r.Header.Get("Retry-After"))
+	require.Equal(t, "Kid", sub.call("GET", "/profiles/"+kidID, nil).str("name"), "nothing was deleted")
+
+	// The password alone removes it (whoever forgot the PIN resets it so); then nothing is guarded.
+	require.Equal(t, http.StatusNoContent, sub.call("PUT", "/users/me/master-pin", map[string]any{"pin": nil, "password": demoPassword}).Status)
+	require.Equal(t, false, sub.call("GET", "/profiles", nil).JSON["master_pin_set"])
+	require.Equal(t, http.StatusNoContent, sub.call("DELETE", "/profiles/"+kidID, nil).Status)
+
+	r = adm.call("GET", "/admin/audit-log?action=profile.master_pin_set", nil)
+	require.Len(t, r.JSON["data"], 1, string(r.Raw))
+	require.Len(t, adm.call("GET", "/admin/audit-log?action=profile.master_pin_removed", nil).JSON["data"], 1)
+	require.NotContains(t, string(r.Raw), "2468")
+	require.NotContains(t, string(r.Raw), "argon2")
 }
