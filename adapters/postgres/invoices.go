@@ -158,8 +158,8 @@ func (InvoiceStore) List(ctx context.Context, userID, status, after string, limi
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query(ctx, `SELECT `+invoiceColumns+` FROM invoices i WHERE tenant_id = app_tenant_id() AND user_id = $1
-			AND ($2 = '' OR status = $2)
+	rows, err := tx.Query(ctx, `SELECT `+invoiceColumns+` FROM invoices i WHERE tenant_id = app_tenant_id()
+			AND ($1 = '' OR user_id = nullif($1, '')::uuid) AND ($2 = '' OR status = $2)
 			AND ($3 = '' OR (created_at, id) < (SELECT created_at, id FROM invoices WHERE tenant_id = app_tenant_id() AND id = $3::uuid))
 		ORDER BY created_at DESC, id DESC LIMIT $4`, userID, status, after, limit)
 	if err != nil {

@@ -55,6 +55,18 @@ type InvoiceBody struct {
 	CreatedAt      time.Time       `json:"created_at"`
 }
 
+// AdminInvoiceBody is an invoice as admins see it: with its account.
+type AdminInvoiceBody struct {
+	InvoiceBody
+	UserID string `json:"user_id" format:"uuid" doc:"The account billed."`
+}
+
+func adminInvoiceBody(s *surface.Surface, inv invoice.Invoice) AdminInvoiceBody {
+	b := AdminInvoiceBody{InvoiceBody: invoiceBody(s, inv), UserID: inv.UserID}
+	b.PDFURL = s.Link("/admin/invoices/" + inv.ID + "/pdf")
+	return b
+}
+
 func invoiceBody(s *surface.Surface, inv invoice.Invoice) InvoiceBody {
 	d := func(minor int64) surface.Decimal { return surface.Decimal(money.Format(minor, inv.Digits)) }
 	b := InvoiceBody{ID: inv.ID, InvoiceNumber: inv.Number, SubscriptionID: nullable(inv.SubscriptionID), Status: inv.Status,
@@ -91,6 +103,22 @@ type ListInvoicesInput struct {
 // InvoiceListOutput is a page of invoices, newest first.
 type InvoiceListOutput struct {
 	Body surface.CursorPage[InvoiceBody]
+}
+
+// AdminListInvoicesInput pages the client's invoices.
+type AdminListInvoicesInput struct {
+	ListInvoicesInput
+	UserID string `query:"user_id" format:"uuid" doc:"Only this account's invoices."`
+}
+
+// AdminInvoiceListOutput is a page of the client's invoices, newest first.
+type AdminInvoiceListOutput struct {
+	Body surface.CursorPage[AdminInvoiceBody]
+}
+
+// AdminInvoiceOutput is one invoice, as admins see it.
+type AdminInvoiceOutput struct {
+	Body AdminInvoiceBody
 }
 
 // RefundBody is a refund as the specification shows it.
@@ -170,15 +198,14 @@ func registerInvoices(s *surface.Surface, invoices *invoice.Service) {
 		}
 		return &InvoiceOutput{Body: invoiceBody(s, inv)}, nil
 	})
-	huma.Register(s.API, huma.Operation{
-		OperationID: "get-invoice-pdf", Method: http.MethodGet, Path: "/invoices/{invoice_id}/pdf", Tags: []string{"invoices"},
-		Summary:     "Invoice PDF",
-		Description: "The document behind pdf_url: the invoice as an A4 PDF in the client's branding. Another account's is 404.",
-		Metadata:    read, Errors: []int{http.StatusNotFound},
-		Responses: surface.FileResponse("application/pdf", "The invoice as PDF."),
-	}, func(ctx context.Context, in *InvoiceIDInput) (*huma.StreamResponse, error) {
+	// pdf answers an invoice's PDF: of the caller's account, or any of the client's (admins).
+	pdf := func(ctx context.Context, id string, anyUser bool) (*huma.StreamResponse, error) {
 		p := surface.PrincipalFrom(ctx)
-		inv, doc, err := invoices.PDF(ctx, p.TenantID, p.Subject, in.InvoiceID)
+		user := p.Subject
+		if anyUser {
+			user = ""
+		}
+		inv, doc, err := invoices.PDF(ctx, p.TenantID, user, id)
 		if err != nil {
 			return nil, err
 		}
@@ -186,8 +213,54 @@ func registerInvoices(s *surface.Surface, invoices *invoice.Service) {
 			_, err := io.Copy(w, bytes.NewReader(doc))
 			return err
 		}), nil
+	}
+	huma.Register(s.API, huma.Operation{
+		OperationID: "get-invoice-pdf", Method: http.MethodGet, Path: "/invoices/{invoice_id}/pdf", Tags: []string{"invoices"},
+		Summary:     "Invoice PDF",
+		Description: "The document behind pdf_url: the invoice as an A4 PDF in the client's branding. Another account's is 404.",
+		Metadata:    read, Errors: []int{http.StatusNotFound},
+		Responses: surface.FileResponse("application/pdf", "The invoice as PDF."),
+	}, func(ctx context.Context, in *InvoiceIDInput) (*huma.StreamResponse, error) {
+		return pdf(ctx, in.InvoiceID, false)
 	})
 	admin := func(perm string) map[string]any { return surface.Permit(perm, surface.UserToken) }
+	huma.Register(s.API, huma.Operation{
+		OperationID: "admin-list-invoices", Method: http.MethodGet, Path: "/admin/invoices", Tags: []string{"admin-invoices"},
+		Summary: "List invoices (admin)",
+		Description: "Not in the specification; for the client's console. Every invoice of the client, newest first, " +
+			"cursor-paginated, optionally of one account (user_id) or status.",
+		Metadata: admin("admin:invoices:read"), Errors: []int{http.StatusUnprocessableEntity},
+	}, func(ctx context.Context, in *AdminListInvoicesInput) (*AdminInvoiceListOutput, error) {
+		limit := max(in.Limit, 1)
+		invs, more, err := invoices.List(ctx, surface.PrincipalFrom(ctx).TenantID, in.UserID, in.Status, in.Cursor, limit)
+		if err != nil {
+			return nil, err
+		}
+		body := make([]AdminInvoiceBody, len(invs))
+		for i, inv := range invs {
+			body[i] = adminInvoiceBody(s, inv)
+		}
+		return &AdminInvoiceListOutput{Body: surface.NewCursorPage(body, more, limit, func(b AdminInvoiceBody) string { return b.ID })}, nil
+	})
+	huma.Register(s.API, huma.Operation{
+		OperationID: "admin-get-invoice", Method: http.MethodGet, Path: "/admin/invoices/{invoice_id}", Tags: []string{"admin-invoices"},
+		Summary: "Get invoice (admin)", Description: "Not in the specification; for the client's console. Any invoice of the client, with its lines.",
+		Metadata: admin("admin:invoices:read"), Errors: []int{http.StatusNotFound},
+	}, func(ctx context.Context, in *InvoiceIDInput) (*AdminInvoiceOutput, error) {
+		inv, err := invoices.Get(ctx, surface.PrincipalFrom(ctx).TenantID, "", in.InvoiceID)
+		if err != nil {
+			return nil, err
+		}
+		return &AdminInvoiceOutput{Body: adminInvoiceBody(s, inv)}, nil
+	})
+	huma.Register(s.API, huma.Operation{
+		OperationID: "admin-get-invoice-pdf", Method: http.MethodGet, Path: "/admin/invoices/{invoice_id}/pdf", Tags: []string{"admin-invoices"},
+		Summary: "Invoice PDF (admin)", Description: "Not in the specification; for the client's console. Any invoice of the client as PDF.",
+		Metadata: admin("admin:invoices:read"), Errors: []int{http.StatusNotFound},
+		Responses: surface.FileResponse("application/pdf", "The invoice as PDF."),
+	}, func(ctx context.Context, in *InvoiceIDInput) (*huma.StreamResponse, error) {
+		return pdf(ctx, in.InvoiceID, true)
+	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "list-invoice-refunds", Method: http.MethodGet, Path: "/admin/invoices/{invoice_id}/refunds", Tags: []string{"admin-invoices"},
 		Summary: "List refunds for invoice (admin)", Description: "Every refund issued against the invoice, oldest first.",

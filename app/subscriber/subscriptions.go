@@ -159,6 +159,25 @@ func registerSubscriptions(s *surface.Surface, subs *subscription.Service, metho
 		return output(ctx, sub, err)
 	})
 	huma.Register(s.API, huma.Operation{
+		OperationID: "admin-get-user-subscription", Method: http.MethodGet, Path: "/admin/users/{user_id}/subscription",
+		Tags:    []string{"admin-users"},
+		Summary: "Get a user's subscription (admin)",
+		Description: "Not in the specification; for the client's console. The account's subscription that has not ended, else its " +
+			"latest; 404 SUBSCRIPTION_NOT_FOUND when it never had one (also for an account of another client).",
+		Metadata: surface.Permit("admin:subscriptions:read", surface.UserToken), Errors: []int{http.StatusNotFound},
+	}, func(ctx context.Context, in *UserIDInput) (*SubscriptionOutput, error) {
+		tenant := surface.PrincipalFrom(ctx).TenantID
+		sub, pl, err := subs.Current(ctx, tenant, in.UserID)
+		if err != nil {
+			return nil, err
+		}
+		all, err := methods.List(ctx, tenant, in.UserID)
+		if err != nil {
+			return nil, err
+		}
+		return &SubscriptionOutput{Body: subscriptionBody(sub, pl, all)}, nil
+	})
+	huma.Register(s.API, huma.Operation{
 		OperationID: "create-subscription", Method: http.MethodPost, Path: "/subscriptions", Tags: []string{"subscriptions"},
 		Summary: "Create / start subscription",
 		Description: "Starts a subscription to an active plan. The first subscription of an account gets the plan's free trial " +

@@ -191,9 +191,13 @@ func (s *Service) Get(ctx context.Context, tenantID, userID, id string) (Invoice
 	return inv, err
 }
 
-// List returns a page of the user's invoices, newest first, after the invoice id after (the
-// cursor), only those of the status when it is not empty, and whether more follow.
+// List returns a page of the user's invoices (any of the tenant's users' when userID is empty:
+// admins), newest first, after the invoice id after (the cursor), only those of the status when it
+// is not empty, and whether more follow.
 func (s *Service) List(ctx context.Context, tenantID, userID, status, after string, limit int) ([]Invoice, bool, error) {
+	if userID != "" && !ports.IsID(userID) {
+		return nil, false, ports.Invalid("user_id", "must be a user id")
+	}
 	if after != "" && !ports.IsID(after) {
 		return nil, false, ports.Invalid("cursor", "is not a cursor this API returned")
 	}

@@ -24,7 +24,8 @@ type Store interface {
 	// Save stores what collecting and refunding change: status, amounts paid and refunded,
 	// payment, attempts, and the update time.
 	Save(ctx context.Context, inv Invoice) error
-	// List returns up to limit of the user's invoices, newest first, after the invoice with the id
+	// List returns up to limit of the user's invoices (every user's when userID is empty), newest
+	// first, after the invoice with the id
 	// after (empty: from the newest), only those with the status when it is not empty. Lines are
 	// not loaded.
 	List(ctx context.Context, userID, status, after string, limit int) ([]Invoice, error)

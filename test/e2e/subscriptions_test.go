@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -303,6 +304,58 @@ func TestSubscriptions(t *testing.T) {
 	log := adm.call("GET", "/admin/audit-log?action=invoice.refunded", nil)
 	require.Equal(t, http.StatusOK, log.Status, string(log.Raw))
 	require.Contains(t, string(log.Raw), rf.JSON["id"].(string))
+
+	// The console's view: every invoice of the client (also per account), any one with its PDF,
+	// and an account's subscription; never another client's, never for subscribers.
+	adaID := ada.call("GET", "/users/me", nil).str("id")
+	erin := subscriberOf(t, srv, keyA, "erin@subs-a.test")
+	r = erin.call("POST", "/subscriptions", map[string]any{"plan_id": basic, "payment_method_id": addCard(t, erin, "pm_card_visa")})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
+	all := adm.call("GET", "/admin/invoices?limit=100", nil)
+	require.Equal(t, http.StatusOK, all.Status, string(all.Raw))
+	owners := map[string]bool{}
+	for _, x := range all.JSON["data"].([]any) {
+		owners[x.(map[string]any)["user_id"].(string)] = true
+	}
+	require.True(t, owners[adaID])
+	require.Len(t, owners, 2, "every account's invoices")
+	mine := adm.call("GET", "/admin/invoices?user_id="+adaID, nil)
+	var adas []string
+	for _, x := range invoiceList(t, ada) {
+		adas = append(adas, x["id"].(string))
+	}
+	require.Equal(t, adas, dataIDs(mine), "one account's, newest first, as the account sees them")
+	one := adm.call("GET", "/admin/invoices?user_id="+adaID+"&limit=1", nil)
+	require.Len(t, one.JSON["data"], 1)
+	if meta := one.JSON["meta"].(map[string]any); meta["has_more"] == true {
+		next := adm.call("GET", "/admin/invoices?user_id="+adaID+"&limit=1&cursor="+meta["next_cursor"].(string), nil)
+		require.Equal(t, dataIDs(mine)[1], dataIDs(next)[0], "the cursor goes on where the page ended")
+	}
+	require.Equal(t, "paid", adm.call("GET", "/admin/invoices?status=paid&limit=100", nil).JSON["data"].([]any)[0].(map[string]any)["status"])
+	g := adm.call("GET", "/admin/invoices/"+adaInvoice, nil)
+	require.Equal(t, http.StatusOK, g.Status, string(g.Raw))
+	require.Equal(t, adaID, g.JSON["user_id"])
+	require.NotEmpty(t, g.JSON["line_items"])
+	require.True(t, strings.HasSuffix(g.str("pdf_url"), "/admin/invoices/"+adaInvoice+"/pdf"))
+	doc := adm.call("GET", "/admin/invoices/"+adaInvoice+"/pdf", nil)
+	require.Equal(t, http.StatusOK, doc.Status)
+	require.Contains(t, pdfText(t, doc.Raw), g.str("invoice_number"))
+	adm.call("GET", "/admin/invoices?user_id=nope", nil).flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
+	s := adm.call("GET", "/admin/users/"+adaID+"/subscription", nil)
+	require.Equal(t, http.StatusOK, s.Status, string(s.Raw))
+	require.Equal(t, ada.call("GET", "/subscriptions/me", nil).JSON, s.JSON, "the account's own view")
+	adm.call("GET", "/admin/users/"+carol.call("GET", "/users/me", nil).str("id")+"/subscription", nil).
+		flatError(t, http.StatusNotFound, "SUBSCRIPTION_NOT_FOUND")
+	require.Empty(t, admB.call("GET", "/admin/invoices?user_id="+adaID, nil).JSON["data"], "another client's admin sees none")
+	for _, x := range admB.call("GET", "/admin/invoices?limit=100", nil).JSON["data"].([]any) {
+		require.False(t, owners[x.(map[string]any)["user_id"].(string)], "nor among its own")
+	}
+	admB.call("GET", "/admin/invoices/"+adaInvoice, nil).flatError(t, http.StatusNotFound, "INVOICE_NOT_FOUND")
+	admB.call("GET", "/admin/invoices/"+adaInvoice+"/pdf", nil).flatError(t, http.StatusNotFound, "INVOICE_NOT_FOUND")
+	admB.call("GET", "/admin/users/"+adaID+"/subscription", nil).flatError(t, http.StatusNotFound, "SUBSCRIPTION_NOT_FOUND")
+	for _, path := range []string{"/admin/invoices", "/admin/invoices/" + adaInvoice, "/admin/users/" + adaID + "/subscription"} {
+		ada.call("GET", path, nil).flatError(t, http.StatusForbidden, "FORBIDDEN")
+	}
 }
 
 // fieldNames lists the fields of a flat error's details.

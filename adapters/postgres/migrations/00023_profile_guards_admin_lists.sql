@@ -18,6 +18,10 @@ CREATE TABLE profile_master_pins (
 );
 SELECT stvos_tenant_table('profile_master_pins');
 
+-- Admins list every invoice of their client, newest first (GET /admin/invoices).
+CREATE INDEX invoices_tenant ON invoices (tenant_id, created_at DESC, id DESC);
+
 -- +goose Down
+DROP INDEX invoices_tenant;
 DROP TABLE profile_master_pins;
 ALTER TABLE profiles DROP COLUMN allowed_class_ids;
