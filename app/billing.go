@@ -46,11 +46,14 @@ var Billing = fx.Options(
 		},
 		func(u ports.UnitOfWork, st subscription.Store, plans plan.Store, coupons *coupon.Service, pm payment.Store, ps *payment.Service,
 			g payment.Gateways, inv *invoice.Service, b *balance.Service, t tenants.Billing, accounts account.Store, pb *playback.Service,
-			q *mailer.Queue, notes *notification.Service, j ports.Jobs, a audit.Store, c ports.Clock) *subscription.Service {
+			an announcer, j ports.Jobs, a audit.Store, c ports.Clock) *subscription.Service {
 			people := billedPeople{uow: u, store: accounts}
 			return subscription.NewService(subscription.Deps{UnitOfWork: u, Store: st, Plans: plans, Coupons: coupons,
 				Methods: methods{store: pm, service: ps, gateways: g}, Invoices: inv, Balance: b, Clients: t, Accounts: people,
-				Streams: pb, Notices: billingNotices{people: people, mail: q, notes: notes}, Jobs: j, Audit: a, Clock: c})
+				Streams: pb, Notices: billingNotices{people: people, announce: an}, Jobs: j, Audit: a, Clock: c})
+		},
+		func(q *mailer.Queue, notes *notification.Service, r *mailer.Renderer) announcer {
+			return announcer{mail: q, notes: notes, renderer: r}
 		},
 	),
 )
@@ -110,9 +113,8 @@ func (b billedPeople) Billed(ctx context.Context, tenantID, userID string) (stri
 // notification) and by email (a job), both in the change's unit of work, each once per event
 // whatever the retries (the notification's key and the message's id name the event).
 type billingNotices struct {
-	people billedPeople
-	mail   *mailer.Queue
-	notes  *notification.Service
+	people   billedPeople
+	announce announcer
 }
 
 func (n billingNotices) Notify(ctx context.Context, e subscription.Event) error {
@@ -121,6 +123,7 @@ func (n billingNotices) Notify(ctx context.Context, e subscription.Event) error 
 		event string
 		id    string
 		data  = map[string]string{}
+		email = true
 	)
 	switch {
 	case e.Kind == subscription.EventPaymentFailed && e.Invoice != nil:
@@ -140,16 +143,13 @@ func (n billingNotices) Notify(ctx context.Context, e subscription.Event) error 
 	case e.Kind == subscription.EventCanceled && e.Subscription.EndedBy != subscription.EndedByPaymentFailed:
 		// Ended at the period's end as the subscriber asked: told in the app only (the last
 		// failed payment's message says the rest).
-		return n.inApp(ctx, e, "canceled-"+sub.ID, data)
+		event, id, email = mailer.EventSubscriptionCanceled, "canceled-"+sub.ID, false
 	case e.Kind == subscription.EventTrialEnding:
 		event, id = mailer.EventTrialEnding, "trial-ending-"+sub.ID
 		data["trial_end"] = sub.PeriodEnd.UTC().Format(time.DateOnly)
 		data["amount"] = sub.Price.Decimal() + " " + sub.Price.Currency
 	default:
 		return nil
-	}
-	if err := n.inApp(ctx, e, id, data); err != nil {
-		return err
 	}
 	u, err := n.people.user(ctx, sub.TenantID, sub.UserID)
 	if err != nil {
@@ -158,8 +158,12 @@ func (n billingNotices) Notify(ctx context.Context, e subscription.Event) error 
 	if event == mailer.EventTrialEnding {
 		data["cycle"] = cycleWord(sub.BillingCycle, u.PreferredLanguage)
 	}
-	return n.mail.Enqueue(ctx, mailer.Message{TenantID: sub.TenantID, ID: id, Event: event, To: u.Email, Name: u.DisplayName,
-		Language: u.PreferredLanguage, Data: data})
+	m := mailer.Message{TenantID: sub.TenantID, ID: id, Event: event, To: u.Email, Name: u.DisplayName,
+		Language: u.PreferredLanguage, Data: data, UserID: sub.UserID}
+	if !email {
+		return n.announce.inApp(ctx, m)
+	}
+	return n.announce.Enqueue(ctx, m)
 }
 
 // cycleWord names a billing cycle's length as a message in the language says "per …".
@@ -172,32 +176,45 @@ func cycleWord(cycle, language string) string {
 	return words[0]
 }
 
-// inApp creates the event's notification in the app.
-func (n billingNotices) inApp(ctx context.Context, e subscription.Event, key string, data map[string]string) error {
-	sub := e.Subscription
-	note := notification.New{TenantID: sub.TenantID, UserID: sub.UserID, Key: key}
-	switch e.Kind {
-	case subscription.EventPaymentFailed:
-		note.Type, note.Priority, note.Title = notification.TypePaymentFailed, notification.PriorityHigh, "Your payment failed"
-		note.Body = "We could not take your payment of " + data["amount"] + " (invoice " + data["invoice_number"] + ")."
-		if e.Final {
-			note.Title, note.Body = "Your subscription has ended", note.Body+" We tried several times, so your subscription has ended."
-		} else if d := data["next_attempt"]; d != "" {
-			note.Body += " Please check your payment method: we will try again on " + d + "."
-		}
-	case subscription.EventRenewed:
-		note.Type, note.Title = notification.TypeSubscriptionRenewed, "Your subscription was renewed"
-		note.Body = "We charged " + data["amount"] + " (invoice " + data["invoice_number"] + "). Your next billing date is " +
-			data["next_billing_date"] + "."
-	case subscription.EventTrialEnding:
-		note.Type, note.Title = notification.TypeTrialEnding, "Your free trial ends on "+data["trial_end"]
-		note.Body = "After that your subscription continues at " + data["amount"] + ", charged to your payment method on file."
-	case subscription.EventCanceled:
-		note.Type, note.Title = notification.TypeSubscriptionCanceled, "Your subscription has ended"
-		note.Body = "Your subscription ended at the end of its billing period. You can subscribe again at any time."
-	default:
+// announcer tells a person of an event in the app, a notification in their language, and by
+// email, both in the unit of work of the change that causes it; privacy.Mail is one.
+type announcer struct {
+	mail     *mailer.Queue
+	notes    *notification.Service
+	renderer *mailer.Renderer
+}
+
+// noticeTypes are the notification types of the events with an in-app notice, and their priority.
+var noticeTypes = map[string][2]string{
+	mailer.EventPaymentFailed:        {notification.TypePaymentFailed, notification.PriorityHigh},
+	mailer.EventRenewal:              {notification.TypeSubscriptionRenewed, ""},
+	mailer.EventTrialEnding:          {notification.TypeTrialEnding, ""},
+	mailer.EventSubscriptionCanceled: {notification.TypeSubscriptionCanceled, ""},
+	mailer.EventExportReady:          {notification.TypeExportReady, ""},
+	mailer.EventDeletionScheduled:    {notification.TypeDeletionScheduled, notification.PriorityHigh},
+}
+
+// Enqueue notifies the message's account in the app, when the message names one and its event has
+// a notice, then enqueues the email.
+func (a announcer) Enqueue(ctx context.Context, m mailer.Message) error {
+	if err := a.inApp(ctx, m); err != nil {
+		return err
+	}
+	return a.mail.Enqueue(ctx, m)
+}
+
+// inApp creates the message's in-app notification, keyed by the message's id (once per event),
+// with the event's link (action_url) when it has one.
+func (a announcer) inApp(ctx context.Context, m mailer.Message) error {
+	kind, ok := noticeTypes[m.Event]
+	if m.UserID == "" || !ok {
 		return nil
 	}
-	_, err := n.notes.Notify(ctx, note)
+	text, ok, err := a.renderer.Notice(m.Event, m.Language, m.Data)
+	if err != nil || !ok {
+		return err
+	}
+	_, err = a.notes.Notify(ctx, notification.New{TenantID: m.TenantID, UserID: m.UserID, Key: m.ID, Type: kind[0],
+		Priority: kind[1], Title: text.Title, Body: text.Body, ActionURL: m.Data["action_url"]})
 	return err
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/credential"
-	"github.com/stvos/stvos/core/mailer"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/privacy"
 	"github.com/stvos/stvos/core/session"
@@ -44,7 +43,7 @@ type privacyDeps struct {
 	Methods       payment.Store
 	Gateways      payment.Gateways
 	Blobs         ports.BlobStore
-	Mail          *mailer.Queue
+	Mail          announcer
 	Jobs          ports.Jobs
 	Audit         audit.Store
 	Clock         ports.Clock

@@ -38,6 +38,9 @@ const (
 	// EventDeletionScheduled confirms a person's request to delete their account. Data:
 	// deletion_date (YYYY-MM-DD, when the account is erased unless they cancel).
 	EventDeletionScheduled = "deletion_scheduled"
+	// EventSubscriptionCanceled tells a subscriber their subscription ended at its period's end,
+	// as they asked: an in-app notice only, without email.
+	EventSubscriptionCanceled = "subscription_canceled"
 )
 
 // DefaultLanguage is the language of a recipient whose language has no template.
@@ -65,13 +68,22 @@ type Rendered struct {
 	HTML     string
 }
 
-//go:embed templates
+//go:embed templates notices
 var files embed.FS
 
 // Renderer renders the embedded templates. It is safe for concurrent use.
 type Renderer struct {
 	// events maps an event and a language to its templates.
 	events map[string]map[string]pair
+	// notices maps an event and a language to the template of its in-app notice (title, body).
+	notices map[string]map[string]*texttemplate.Template
+}
+
+// Notice is an event's in-app notice, in the recipient's language, as plain text.
+type Notice struct {
+	Language string
+	Title    string
+	Body     string
 }
 
 type pair struct {
@@ -82,7 +94,7 @@ type pair struct {
 // NewRenderer parses every template; a template that does not parse is a programming error
 // reported here, at start, not when a message is due.
 func NewRenderer() (*Renderer, error) {
-	r := &Renderer{events: map[string]map[string]pair{}}
+	r := &Renderer{events: map[string]map[string]pair{}, notices: map[string]map[string]*texttemplate.Template{}}
 	layout, err := htmltemplate.ParseFS(files, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("mailer: %w", err)
@@ -106,12 +118,54 @@ func NewRenderer() (*Renderer, error) {
 		}
 		r.events[event][lang] = pair{text: text, html: html}
 	}
+	if paths, err = fs.Glob(files, "notices/*/*.txt"); err != nil {
+		return nil, fmt.Errorf("mailer: %w", err)
+	}
+	for _, p := range paths {
+		event, lang := strings.Split(p, "/")[1], strings.TrimSuffix(strings.Split(p, "/")[2], ".txt")
+		t, err := texttemplate.New(lang+".txt").Option("missingkey=zero").ParseFS(files, p)
+		if err != nil {
+			return nil, fmt.Errorf("mailer: %w", err)
+		}
+		if r.notices[event] == nil {
+			r.notices[event] = map[string]*texttemplate.Template{}
+		}
+		r.notices[event][lang] = t
+	}
 	for event, langs := range r.events {
 		if _, ok := langs[DefaultLanguage]; !ok {
 			return nil, fmt.Errorf("mailer: event %q has no %q template", event, DefaultLanguage)
 		}
 	}
+	for event, langs := range r.notices {
+		if _, ok := langs[DefaultLanguage]; !ok {
+			return nil, fmt.Errorf("mailer: the notice of %q has no %q template", event, DefaultLanguage)
+		}
+	}
 	return r, nil
+}
+
+// Notice renders an event's in-app notice in the recipient's language (chosen as Language
+// does), or reports that the event has none.
+func (r *Renderer) Notice(event, language string, data map[string]string) (Notice, bool, error) {
+	langs, ok := r.notices[event]
+	if !ok {
+		return Notice{}, false, nil
+	}
+	lang := pick(langs, language)
+	v := view{Language: lang, Data: data}
+	if v.Data == nil {
+		v.Data = map[string]string{}
+	}
+	var title, body bytes.Buffer
+	if err := langs[lang].ExecuteTemplate(&title, "title", v); err != nil {
+		return Notice{}, true, fmt.Errorf("mailer: %s/%s notice title: %w", event, lang, err)
+	}
+	if err := langs[lang].ExecuteTemplate(&body, "body", v); err != nil {
+		return Notice{}, true, fmt.Errorf("mailer: %s/%s notice body: %w", event, lang, err)
+	}
+	return Notice{Language: lang, Title: strings.Join(strings.Fields(title.String()), " "),
+		Body: strings.Join(strings.Fields(body.String()), " ")}, true, nil
 }
 
 // Events lists the events there are templates for.
@@ -127,8 +181,11 @@ func (r *Renderer) Events() []string {
 // Language answers the language an event is rendered in for a recipient's language (a BCP 47
 // tag such as "de-AT"): the tag's own when there is a template for it, else its base language's,
 // else DefaultLanguage.
-func (r *Renderer) Language(event, tag string) string {
-	langs := r.events[event]
+func (r *Renderer) Language(event, tag string) string { return pick(r.events[event], tag) }
+
+// pick answers the language of langs for a recipient's language tag: the tag's own, else its
+// base language's, else DefaultLanguage.
+func pick[T any](langs map[string]T, tag string) string {
 	tag = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"))
 	if _, ok := langs[tag]; ok && tag != "" {
 		return tag

@@ -101,3 +101,41 @@ func TestRenderBillingMessages(t *testing.T) {
 	require.Equal(t, "Ihr Testzeitraum bei Acme TV endet am 2027-01-09", m.Subject)
 	require.Contains(t, m.Text, "für 12.50 EUR pro Monat weiter")
 }
+
+func TestRenderNotices(t *testing.T) {
+	t.Parallel()
+	r := renderer(t)
+	n, ok, err := r.Notice(mailer.EventPaymentFailed, "de-AT", map[string]string{"amount": "12.50 EUR",
+		"invoice_number": "INV-2026-00007", "final": "false", "next_attempt": "2027-02-10"})
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, mailer.Notice{Language: "de", Title: "Ihre Zahlung ist fehlgeschlagen",
+		Body: "Wir konnten Ihre Zahlung über 12.50 EUR (Rechnung INV-2026-00007) nicht einziehen. Bitte prüfen Sie Ihre " +
+			"Zahlungsmethode: Wir versuchen es am 2027-02-10 erneut."}, n)
+	n, _, err = r.Notice(mailer.EventPaymentFailed, "fr", map[string]string{"amount": "12.50 USD", "final": "true"})
+	require.NoError(t, err)
+	require.Equal(t, "en", n.Language, "a language without notices gets English")
+	require.Equal(t, "Your subscription has ended", n.Title)
+	require.Equal(t, "We could not take your payment of 12.50 USD. We tried several times, so your subscription has ended.", n.Body)
+	n, _, err = r.Notice(mailer.EventRenewal, "en", map[string]string{"amount": "9.99 USD", "invoice_number": "INV-2026-00008",
+		"next_billing_date": "2027-03-09"})
+	require.NoError(t, err)
+	require.Equal(t, "We charged 9.99 USD (invoice INV-2026-00008). Your next billing date is 2027-03-09.", n.Body)
+	for _, event := range []string{mailer.EventPaymentFailed, mailer.EventRenewal, mailer.EventTrialEnding, mailer.EventExportReady,
+		mailer.EventDeletionScheduled, mailer.EventSubscriptionCanceled} {
+		for _, lang := range []string{"en", "de"} {
+			n, ok, err := r.Notice(event, lang, map[string]string{"amount": "1.00 USD", "trial_end": "2027-01-09",
+				"deletion_date": "2027-01-09", "expires_at": "2027-01-09 10:00 UTC"})
+			require.NoError(t, err)
+			require.True(t, ok, event)
+			require.Equal(t, lang, n.Language, event)
+			require.NotEmpty(t, n.Title, "%s/%s", event, lang)
+			require.NotEmpty(t, n.Body, "%s/%s", event, lang)
+			require.NotContains(t, n.Title+n.Body, "<no value>")
+		}
+	}
+	_, ok, err = r.Notice(mailer.EventWelcome, "en", nil)
+	require.NoError(t, err)
+	require.False(t, ok, "a welcome is an email only")
+	require.NotContains(t, r.Events(), mailer.EventSubscriptionCanceled, "a canceled subscription is a notice only")
+}

@@ -27,6 +27,9 @@ type Message struct {
 	Language string `json:"language,omitempty"`
 	// Data are the event's values (see the events' constants).
 	Data map[string]string `json:"data,omitempty"`
+	// UserID is the account the message is about, when it is one: its in-app notice goes with it
+	// (see the app's announcer).
+	UserID string `json:"user_id,omitempty"`
 }
 
 // Kind names the job.

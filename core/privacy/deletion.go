@@ -82,7 +82,7 @@ func (s *Service) RequestDeletion(ctx context.Context, tenantID string, by audit
 				return err
 			}
 			return s.d.Mail.Enqueue(ctx, mailer.Message{TenantID: tenantID, ID: "deletion-" + d.ID, Event: mailer.EventDeletionScheduled,
-				To: u.Email, Name: u.DisplayName, Language: u.PreferredLanguage,
+				To: u.Email, Name: u.DisplayName, Language: u.PreferredLanguage, UserID: userID,
 				Data: map[string]string{"deletion_date": d.ScheduledAt.Format("2006-01-02")}})
 		})
 	})

@@ -118,7 +118,7 @@ func (s *Service) BuildExport(ctx context.Context, tenantID, exportID string) er
 			return err
 		}
 		return s.d.Mail.Enqueue(ctx, mailer.Message{TenantID: tenantID, ID: "export-" + cur.ID, Event: mailer.EventExportReady,
-			To: u.Email, Name: u.DisplayName, Language: u.PreferredLanguage, Data: map[string]string{
+			To: u.Email, Name: u.DisplayName, Language: u.PreferredLanguage, UserID: u.ID, Data: map[string]string{
 				"action_url": s.d.Links.URL(tenantID, cur.ID, expires), "expires_at": expires.Format("2006-01-02 15:04 MST")}})
 	})
 	if erased {

@@ -191,6 +191,10 @@ func TestPrivacy(t *testing.T) {
 			AND subject LIKE '%data export is ready%' AND strpos(text_body, $3) > 0`, tenantID, adaEmail, link).Scan(&n))
 		return n == 1
 	}, 30*time.Second, 100*time.Millisecond, "one export_ready email with the link")
+	// And told in the app, with the link.
+	note := notificationOf(t, ada, "export_ready")
+	require.Equal(t, "Your data export is ready", note["title"])
+	require.Equal(t, link, note["action_url"])
 
 	// Altered links are refused, and bad input names the field.
 	download(t, srv, tamper(t, link)).flatError(t, http.StatusForbidden, "INVALID_SIGNATURE")
@@ -280,6 +284,9 @@ func TestPrivacy(t *testing.T) {
 			AND subject LIKE '%will be deleted%' AND strpos(text_body, $3) > 0`, tenantID, adaEmail, scheduled.Format("2006-01-02")).Scan(&n))
 		return n == 1
 	}, 30*time.Second, 100*time.Millisecond, "one deletion_scheduled email with the date")
+	note = notificationOf(t, ada, "account_deletion_scheduled")
+	require.Equal(t, "Your account will be deleted on "+scheduled.Format("2006-01-02"), note["title"])
+	require.Equal(t, "high", note["priority"])
 
 	// Canceled in the grace period; a second cancel finds nothing pending.
 	r = ada.call("DELETE", "/users/me/deletion-request", nil)
@@ -343,4 +350,20 @@ func TestPrivacy(t *testing.T) {
 	// Bob is untouched.
 	bob = login(bobEmail)
 	require.Equal(t, http.StatusOK, bob.call("GET", "/users/me", nil).Status)
+}
+
+// notificationOf answers the account's one notification of the type, failing unless there is
+// exactly one.
+func notificationOf(t *testing.T, c *client, kind string) map[string]any {
+	t.Helper()
+	r := c.call("GET", "/notifications?limit=100", nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	var found []map[string]any
+	for _, x := range r.JSON["data"].([]any) {
+		if n := x.(map[string]any); n["type"] == kind {
+			found = append(found, n)
+		}
+	}
+	require.Len(t, found, 1, "one %s notification: %s", kind, r.Raw)
+	return found[0]
 }
