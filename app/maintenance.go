@@ -10,13 +10,14 @@ import (
 	"github.com/stvos/stvos/core/notification"
 	"github.com/stvos/stvos/core/privacy"
 	"github.com/stvos/stvos/core/session"
+	"github.com/stvos/stvos/core/sso"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/ports"
 )
 
 // maintenance is the periodic upkeep the job runner calls: each tenant's expired OAuth codes and
 // tokens, device codes, old sessions, expired idempotency keys, expired notifications and the
-// archives of data exports whose link expired are removed, tenant by tenant under row-level
+// archives of data exports whose link expired and expired SSO login tickets are removed, tenant by tenant under row-level
 // security.
 type maintenance struct {
 	tenants  *tenant.Service
@@ -26,13 +27,14 @@ type maintenance struct {
 	keys     ports.Idempotency
 	notes    *notification.Service
 	privacy  *privacy.Service
+	sso      *sso.Service
 	clock    ports.Clock
 	log      *slog.Logger
 }
 
 func newMaintenance(t *tenant.Service, g *grant.Service, d *device.Service, s *session.Service, k ports.Idempotency,
-	p *privacy.Service, c ports.Clock, log *slog.Logger, n *notification.Service) *maintenance {
-	return &maintenance{tenants: t, grants: g, devices: d, sessions: s, keys: k, privacy: p, clock: c, log: log, notes: n}
+	p *privacy.Service, c ports.Clock, log *slog.Logger, n *notification.Service, o *sso.Service) *maintenance {
+	return &maintenance{tenants: t, grants: g, devices: d, sessions: s, keys: k, privacy: p, clock: c, log: log, notes: n, sso: o}
 }
 
 // purgeKeys removes a tenant's idempotency keys whose answers expired.
@@ -44,13 +46,13 @@ func (m *maintenance) purgeKeys(ctx context.Context, tenantID string) (int, erro
 // (each purge is idempotent: the next run finishes what one left).
 func (m *maintenance) PurgeExpired(ctx context.Context) error {
 	var (
-		errs                                        []error
-		records, codes, ended, keys, notes, exports int
-		purges                                      = []struct {
+		errs                                                 []error
+		records, codes, ended, keys, notes, exports, tickets int
+		purges                                               = []struct {
 			n   *int
 			run func(context.Context, string) (int, error)
 		}{{&records, m.grants.Purge}, {&codes, m.devices.Purge}, {&ended, m.sessions.Purge}, {&keys, m.purgeKeys},
-			{&notes, m.notes.Purge}, {&exports, m.privacy.PurgeExports}}
+			{&notes, m.notes.Purge}, {&exports, m.privacy.PurgeExports}, {&tickets, m.sso.Purge}}
 	)
 	after := ""
 	for {
@@ -74,6 +76,7 @@ func (m *maintenance) PurgeExpired(ctx context.Context) error {
 		after = ts[len(ts)-1].ID
 	}
 	m.log.InfoContext(ctx, "purged expired rows", "oauth_records", records, "device_codes", codes,
-		"sessions", ended, "idempotency_keys", keys, "notifications", notes, "export_archives", exports, "failures", len(errs))
+		"sessions", ended, "idempotency_keys", keys, "notifications", notes, "export_archives", exports, "sso_tickets", tickets,
+		"failures", len(errs))
 	return errors.Join(errs...)
 }

@@ -57,3 +57,13 @@ func (SSOStore) MarkUsed(ctx context.Context, id string, at time.Time) error {
 	}
 	return translate(err, "login ticket")
 }
+
+// Purge deletes the current tenant's tickets that expired before the time.
+func (SSOStore) Purge(ctx context.Context, before time.Time) (int, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tag, err := tx.Exec(ctx, `DELETE FROM sso_tickets WHERE tenant_id = app_tenant_id() AND expires_at < $1`, before)
+	return int(tag.RowsAffected()), translate(err, "login ticket")
+}

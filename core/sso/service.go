@@ -107,3 +107,14 @@ func (s *Service) exchange(ctx context.Context, tenantID, token string, c sessio
 		return err
 	})
 }
+
+// Purge deletes the tenant's tickets that expired, with the personal data they carry: once
+// expired a ticket is refused whether it is kept or not.
+func (s *Service) Purge(ctx context.Context, tenantID string) (int, error) {
+	var n int
+	err := s.d.UnitOfWork.Do(ctx, ports.TenantScope(tenantID), func(ctx context.Context) (err error) {
+		n, err = s.d.Store.Purge(ctx, s.d.Clock.Now())
+		return err
+	})
+	return n, err
+}

@@ -17,6 +17,8 @@ type Store interface {
 	// exchanges of one ticket cannot both succeed.
 	Get(ctx context.Context, id string) (Ticket, error)
 	MarkUsed(ctx context.Context, id string, at time.Time) error
+	// Purge deletes the tickets that expired before the time (used or not) and answers how many.
+	Purge(ctx context.Context, before time.Time) (int, error)
 }
 
 // Accounts finds, creates and signs in the client's users (core/account), in the caller's unit
