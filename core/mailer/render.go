@@ -99,38 +99,22 @@ func NewRenderer() (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mailer: %w", err)
 	}
-	paths, err := fs.Glob(files, "templates/*/*.txt")
-	if err != nil {
-		return nil, fmt.Errorf("mailer: %w", err)
-	}
-	for _, p := range paths {
-		event, lang := strings.Split(p, "/")[1], strings.TrimSuffix(strings.Split(p, "/")[2], ".txt")
+	err = parseEach("templates/*/*.txt", r.events, func(p, lang string) (pair, error) {
 		text, err := texttemplate.New(lang+".txt").Option("missingkey=zero").ParseFS(files, p)
 		if err != nil {
-			return nil, fmt.Errorf("mailer: %w", err)
+			return pair{}, err
 		}
 		html, err := htmltemplate.Must(layout.Clone()).Option("missingkey=zero").ParseFS(files, strings.TrimSuffix(p, ".txt")+".html")
-		if err != nil {
-			return nil, fmt.Errorf("mailer: %w", err)
-		}
-		if r.events[event] == nil {
-			r.events[event] = map[string]pair{}
-		}
-		r.events[event][lang] = pair{text: text, html: html}
+		return pair{text: text, html: html}, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	if paths, err = fs.Glob(files, "notices/*/*.txt"); err != nil {
-		return nil, fmt.Errorf("mailer: %w", err)
-	}
-	for _, p := range paths {
-		event, lang := strings.Split(p, "/")[1], strings.TrimSuffix(strings.Split(p, "/")[2], ".txt")
-		t, err := texttemplate.New(lang+".txt").Option("missingkey=zero").ParseFS(files, p)
-		if err != nil {
-			return nil, fmt.Errorf("mailer: %w", err)
-		}
-		if r.notices[event] == nil {
-			r.notices[event] = map[string]*texttemplate.Template{}
-		}
-		r.notices[event][lang] = t
+	err = parseEach("notices/*/*.txt", r.notices, func(p, lang string) (*texttemplate.Template, error) {
+		return texttemplate.New(lang+".txt").Option("missingkey=zero").ParseFS(files, p)
+	})
+	if err != nil {
+		return nil, err
 	}
 	for event, langs := range r.events {
 		if _, ok := langs[DefaultLanguage]; !ok {
@@ -143,6 +127,28 @@ func NewRenderer() (*Renderer, error) {
 		}
 	}
 	return r, nil
+}
+
+// parseEach parses every file of the glob, named <folder>/<event>/<language>.txt, into its event's
+// and language's place.
+func parseEach[T any](glob string, into map[string]map[string]T, parse func(path, lang string) (T, error)) error {
+	paths, err := fs.Glob(files, glob)
+	if err != nil {
+		return fmt.Errorf("mailer: %w", err)
+	}
+	for _, p := range paths {
+		parts := strings.Split(p, "/")
+		event, lang := parts[1], strings.TrimSuffix(parts[2], ".txt")
+		t, err := parse(p, lang)
+		if err != nil {
+			return fmt.Errorf("mailer: %w", err)
+		}
+		if into[event] == nil {
+			into[event] = map[string]T{}
+		}
+		into[event][lang] = t
+	}
+	return nil
 }
 
 // Notice renders an event's in-app notice in the recipient's language (chosen as Language
