@@ -38,6 +38,7 @@ function rebuild(node, out) {
         if (u) el.setAttribute('src', u);
       } else if (/^\d+$/.test(v) || name === 'alt' || name === 'title') el.setAttribute(name, v);
     }
+    if (tag === 'img' && !el.hasAttribute('src')) continue; // an image with no safe source shows nothing
     rebuild(child, el);
     out.append(el);
   }

@@ -43,6 +43,7 @@ export function brandMark(b, fallback) {
  */
 export function frame({ brand, appName, user, role, nav, onSignOut }) {
   const current = location.hash.split('?')[0] || '#/';
+  document.querySelectorAll('.toast').forEach((t) => t.remove()); // messages belong to the page that showed them
   const main = h('main', { id: 'main', tabindex: '-1' });
   mount(document.getElementById('app'),
     h('a', { href: '#main', class: 'skip', onclick: (e) => { e.preventDefault(); main.focus(); } }, 'Skip to content'),

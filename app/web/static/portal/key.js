@@ -17,6 +17,9 @@ export function takeKeyFromURL() {
   history.replaceState(null, '', `${location.pathname}#/`);
 }
 
+// A link with a key may also be opened in a tab showing the portal already.
+window.addEventListener('hashchange', takeKeyFromURL);
+
 export const clientKey = () => localStorage.getItem(KEY) || '';
 
 /** keyHeaders are the headers of a voucher route. */

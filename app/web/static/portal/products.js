@@ -27,11 +27,11 @@ export async function productsPage(ctx) {
     return h('div', { class: 'row-actions' },
       h('button', { type: 'button', class: 'secondary small', 'aria-label': `Move ${p.name} up`, disabled: i === 0, onclick: () => move(i, -1) }, '↑'),
       h('button', { type: 'button', class: 'secondary small', 'aria-label': `Move ${p.name} down`, disabled: i === products.length - 1, onclick: () => move(i, 1) }, '↓'),
-      h('button', { type: 'button', class: 'secondary small', onclick: () => edit(p) }, 'Edit'),
+      h('button', { type: 'button', class: 'secondary small', 'aria-label': `Edit ${p.name}`, onclick: () => edit(p) }, 'Edit'),
       p.status === 'active'
-        ? h('button', { type: 'button', class: 'secondary small', onclick: () => setStatus(p, 'archived') }, 'Deactivate')
-        : h('button', { type: 'button', class: 'secondary small', onclick: () => setStatus(p, 'active') }, 'Activate'),
-      h('button', { type: 'button', class: 'danger small', onclick: () => remove(p) }, 'Delete'));
+        ? h('button', { type: 'button', class: 'secondary small', 'aria-label': `Deactivate ${p.name}`, onclick: () => setStatus(p, 'archived') }, 'Deactivate')
+        : h('button', { type: 'button', class: 'secondary small', 'aria-label': `Activate ${p.name}`, onclick: () => setStatus(p, 'active') }, 'Activate'),
+      h('button', { type: 'button', class: 'danger small', 'aria-label': `Delete ${p.name}`, onclick: () => remove(p) }, 'Delete'));
   }
 
   // move swaps a product with its neighbour and renumbers the list (0, 10, 20...), sending only
