@@ -3,7 +3,7 @@ GO        ?= go
 PKGS      ?= ./...
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: run test lint bench bench-http bench-portal deps stripe-mock mailpit pdftotext build docs-assets
+.PHONY: run test lint bench bench-http bench-portal deps stripe-mock mailpit pdftotext browser-deps build docs-assets web-assets
 
 ## run: provision PostgreSQL and Redis (containers when a Docker engine answers, else local processes),
 ## seed a demo client, and serve (stvos dev; -tags docker links the container provisioner)
@@ -11,7 +11,7 @@ run: deps
 	$(GO) run -tags docker ./cmd/stvos dev
 
 ## test: every test (unit, integration against real PostgreSQL and Redis, end to end), with -race
-test: deps stripe-mock mailpit pdftotext
+test: deps stripe-mock mailpit pdftotext browser-deps
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
 ## lint: gofmt, go vet, and staticcheck when it installs
@@ -48,6 +48,13 @@ docs-assets:
 	cp package/bundles/redoc.standalone.js package/bundles/redoc.standalone.js.LICENSE.txt $(CURDIR)/app/surface/assets/ && \
 	cp package/LICENSE $(CURDIR)/app/surface/assets/REDOC-LICENSE && rm -rf $$tmp && echo "redoc $(REDOC_VERSION) vendored"
 
+## web-assets: vendor Chart.js (the portals' charts) from npm into app/web/static/vendor
+CHARTJS_VERSION ?= 4.6.1
+web-assets:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent chart.js@$(CHARTJS_VERSION) >/dev/null && tar xzf chart.js-$(CHARTJS_VERSION).tgz && \
+	grep -v 'sourceMappingURL' package/dist/chart.umd.min.js > $(CURDIR)/app/web/static/vendor/chart.umd.min.js && \
+	cp package/LICENSE.md $(CURDIR)/app/web/static/vendor/CHARTJS-LICENSE.md && rm -rf $$tmp && echo "chart.js $(CHARTJS_VERSION) vendored"
+
 ## build: the binary in bin/stvos
 build:
 	$(GO) build -o bin/stvos ./cmd/stvos
@@ -78,6 +85,22 @@ pdftotext:
 		echo "installing: poppler-utils"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
 	else \
 		echo "the PDF tests need pdftotext: sudo apt-get install -y poppler-utils (Debian/Ubuntu), brew install poppler (macOS)"; \
+	fi
+
+# browser-deps makes sure the browser tests (test/browser) can run: Node.js with npm, Debian's
+# chromium, and test/browser's node modules (npm ci, from package-lock.json). As root on Debian the
+# missing packages are installed with apt; elsewhere this prints the command and the tests fail
+# saying the same (they never skip).
+browser-deps:
+	@missing=""; command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	[ -x "$${STVOS_CHROMIUM:-/usr/bin/chromium}" ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "the browser tests need:$$missing (sudo apt-get install -y$$missing)"; fi; \
+	fi; \
+	if command -v npm >/dev/null 2>&1 && [ ! -f test/browser/node_modules/playwright-core/package.json ]; then \
+		(cd test/browser && npm ci --no-audit --no-fund --loglevel=error); \
 	fi
 
 # deps makes sure PostgreSQL and Redis can be provisioned: DSNs in the environment, a Docker engine,

@@ -30,6 +30,7 @@ import (
 	"github.com/stvos/stvos/app/subscriber"
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/app/telemetry"
+	"github.com/stvos/stvos/app/web"
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/analytics"
 	"github.com/stvos/stvos/core/audit"
@@ -128,6 +129,7 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 		fx.Supply(oauth.Config{Issuer: cfg.PublicURL, Limits: cfg.Limits}),
 		fx.Provide(fx.Annotate(func(s *postgres.OAuthSecrets) *postgres.OAuthSecrets { return s }, fx.As(new(oauth.SecretStore)))),
 		oauth.Module,
+		web.Module,
 		fx.Provide(NewServer),
 		serving(cfg),
 		fx.StopTimeout(cfg.ShutdownTimeout+5*time.Second),

@@ -107,6 +107,8 @@ type demo struct {
 	PartnerID        string `json:"partner_id"`
 	StaffEmail       string `json:"staff_email"`
 	StaffPassword    string `json:"staff_password"`
+	ViewerEmail      string `json:"viewer_email"`
+	ViewerPassword   string `json:"viewer_password"`
 	MemberEmail      string `json:"member_email"`
 	MemberPassword   string `json:"member_password"`
 	AdminEmail       string `json:"admin_email"`
@@ -143,7 +145,8 @@ func seedDemo(ctx context.Context, dir string, svc demoServices, parts demoParts
 		return d, json.Unmarshal(b, &d)
 	}
 	d = demo{OperatorEmail: "admin@stvos.local", OperatorPassword: "stvos-admin-demo", TenantSlug: "demo-fitness",
-		StaffEmail: "owner@demo-gym.local", StaffPassword: "demo-gym-owner", MemberEmail: "member@demo-fitness.local",
+		StaffEmail: "owner@demo-gym.local", StaffPassword: "demo-gym-owner",
+		ViewerEmail: "viewer@demo-gym.local", ViewerPassword: "demo-gym-viewer", MemberEmail: "member@demo-fitness.local",
 		MemberPassword: "demo-member-pass", AdminEmail: "admin@demo-fitness.local", AdminPassword: "demo-admin-pass",
 		OAuthRedirectURI: "http://127.0.0.1:8765/callback"}
 	if _, _, err := svc.Operators.Bootstrap(ctx, d.OperatorEmail, d.OperatorPassword, "Demo operator"); err != nil {
@@ -174,6 +177,10 @@ func seedDemo(ctx context.Context, dir string, svc demoServices, parts demoParts
 	d.PartnerID = p.ID
 	owner, err := svc.Partners.CreateStaff(ctx, p.ID, partner.NewStaff{Email: d.StaffEmail, Password: d.StaffPassword, Name: "Gym Owner", Role: partner.RoleOwner})
 	if err != nil {
+		return d, err
+	}
+	if _, err := svc.Partners.CreateStaff(ctx, p.ID, partner.NewStaff{Email: d.ViewerEmail, Password: d.ViewerPassword, Name: "Front Desk",
+		Role: partner.RoleViewer}); err != nil {
 		return d, err
 	}
 	classes, err := seedCatalog(ctx, parts, t.ID)
@@ -214,6 +221,8 @@ func welcome(base, how string, d demo) string {
 	for _, s := range []string{"app", "partner", "subscriber", "enterprise", "platform"} {
 		fmt.Fprintf(&b, "  %-11s docs %s/docs/%s   openapi %s/openapi/%s.json\n", s, base, s, base, s)
 	}
+	fmt.Fprintf(&b, "\n  partner portal %s/portal/#key=%s\n", base, d.APIKey)
+	fmt.Fprintf(&b, "                 (the link carries the client's app key, which the voucher pages need; sign in as the owner or viewer below)\n")
 	fmt.Fprintf(&b, "\n  health     %s/healthz   %s/readyz\n", base, base)
 	fmt.Fprintf(&b, "\nDemo credentials:\n")
 	fmt.Fprintf(&b, "  operator        %s / %s   (POST %s/platform/auth/login)\n", d.OperatorEmail, d.OperatorPassword, base)
@@ -221,6 +230,9 @@ func welcome(base, how string, d demo) string {
 	fmt.Fprintf(&b, "  client API key  %s\n", d.APIKey)
 	fmt.Fprintf(&b, "  partner         Demo Gym (%s)\n", d.PartnerID)
 	fmt.Fprintf(&b, "  partner staff   %s / %s (owner; POST %s/partner-auth/login)\n", d.StaffEmail, d.StaffPassword, base)
+	if d.ViewerEmail != "" {
+		fmt.Fprintf(&b, "  partner viewer  %s / %s (viewer: reads the portal, cannot change it)\n", d.ViewerEmail, d.ViewerPassword)
+	}
 	fmt.Fprintf(&b, "  voucher code    %s (free; POST %s/auth/voucher/validate, then /auth/register with voucherCode)\n", d.VoucherCode, base)
 	fmt.Fprintf(&b, "  member          %s / %s (POST %s/auth/login with the API key)\n", d.MemberEmail, d.MemberPassword, base)
 	fmt.Fprintf(&b, "  client admin    %s / %s (same sign-in; /admin/* on the subscriber surface)\n", d.AdminEmail, d.AdminPassword)

@@ -75,7 +75,17 @@ type MeBody struct {
 		ID   string `json:"id" format:"uuid"`
 		Name string `json:"name"`
 		Slug string `json:"slug"`
+		// Branding lets the portal wear the client's colours and logo.
+		Branding BrandingBody `json:"branding"`
 	} `json:"client"`
+}
+
+// BrandingBody is how the client's apps and pages look.
+type BrandingBody struct {
+	DisplayName    string `json:"displayName"`
+	PrimaryColor   string `json:"primaryColor,omitempty" example:"#0f766e" doc:"A colour like #1a2b3c; absent when the client set none."`
+	SecondaryColor string `json:"secondaryColor,omitempty" example:"#f0fdfa"`
+	LogoURL        string `json:"logoUrl,omitempty" doc:"An https URL; absent when the client set none."`
 }
 
 // MeOutput is the profile.
@@ -110,7 +120,7 @@ func registerAuth(s *surface.Surface, signIn *staff.Service) {
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "get-partner-staff-profile", Method: http.MethodGet, Path: "/partner-auth/me", Tags: []string{"auth"},
-		Summary:  "The signed-in staff member, their partner and client",
+		Summary:  "The signed-in staff member, their partner and client (with the client's branding, for the portal)",
 		Metadata: surface.Permit("partner:profile:read", surface.StaffToken),
 	}, func(ctx context.Context, _ *struct{}) (*MeOutput, error) {
 		p := surface.PrincipalFrom(ctx)
@@ -122,6 +132,11 @@ func registerAuth(s *surface.Surface, signIn *staff.Service) {
 		b.StaffBody = staffBody(prof.Staff)
 		b.Partner.ID, b.Partner.Name, b.Partner.Status = prof.Partner.ID, prof.Partner.Name, string(prof.Partner.Status)
 		b.Client.ID, b.Client.Name, b.Client.Slug = p.Tenant.ID, p.Tenant.Name, p.Tenant.Slug
+		br := p.Tenant.Branding
+		b.Client.Branding = BrandingBody{DisplayName: br.DisplayName, PrimaryColor: br.PrimaryColor, SecondaryColor: br.SecondaryColor, LogoURL: br.LogoURL}
+		if b.Client.Branding.DisplayName == "" {
+			b.Client.Branding.DisplayName = p.Tenant.Name
+		}
 		return &MeOutput{Body: surface.OK(b)}, nil
 	})
 }

@@ -1,0 +1,116 @@
+// The partner portal: partner staff (owner, admin, viewer) sign in and manage their partner's
+// vouchers, members, billing, content strings and products, through the partner JSON API.
+import { Api } from '../common/api.js';
+import { h, mount, field, showErrors, clearErrors } from '../common/dom.js';
+import { applyBrand, rememberedBrand, brandMark, frame, router } from '../common/shell.js';
+import { takeKeyFromURL } from './key.js';
+import { dashboardPage } from './dashboard.js';
+import { vouchersPage } from './vouchers.js';
+import { membersPage, memberPage } from './members.js';
+import { billingPage } from './billing.js';
+import { contentPage } from './content.js';
+import { productsPage } from './products.js';
+
+const BRAND_KEY = 'stvos.portal.brand';
+
+const api = new Api({
+  storageKey: 'stvos.portal.tokens', refreshPath: '/partner-auth/refresh', loginPath: '/partner-auth/login', enveloped: true,
+  onSignedOut: () => showSignIn('Your session has ended; please sign in again.'),
+});
+
+let me = null;
+
+function showSignIn(notice) {
+  me = null;
+  const brand = rememberedBrand(BRAND_KEY);
+  applyBrand(brand);
+  document.title = 'Sign in · Partner portal';
+  const email = h('input', { name: 'email', type: 'email', autocomplete: 'username', required: true });
+  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const submit = h('button', { type: 'submit' }, 'Sign in');
+  const form = h('form', { novalidate: true },
+    notice ? h('p', { class: 'form-error', role: 'status' }, notice) : null,
+    field('Email', email), field('Password', password), submit);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    if (!email.value || !password.value) {
+      showErrors(form, { message: 'Enter your email and password.', details: [
+        ...(!email.value ? [{ field: 'email', reason: 'Enter the email you were invited with.' }] : []),
+        ...(!password.value ? [{ field: 'password', reason: 'Enter your password.' }] : [])] });
+      return;
+    }
+    submit.disabled = true;
+    try {
+      api.tokens = await api.post('/partner-auth/login', { email: email.value.trim(), password: password.value });
+      await start();
+    } catch (err) {
+      showErrors(form, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  mount(document.getElementById('app'), h('div', { class: 'signin' }, h('main', { class: 'card' },
+    brandMark(brand, 'Partner portal'),
+    h('h1', {}, 'Sign in to your partner portal'),
+    form,
+    h('p', { class: 'muted' }, 'Forgot your password? Ask your organisation\'s portal owner.'))));
+  email.focus();
+}
+
+function nav() {
+  return [
+    { href: '#/', label: 'Dashboard' },
+    { href: '#/vouchers', label: 'Vouchers' },
+    { href: '#/members', label: 'Members' },
+    { href: '#/billing', label: 'Billing' },
+    { href: '#/content', label: 'Content' },
+    { href: '#/products', label: 'Products' },
+  ];
+}
+
+function page(render) {
+  return async (params, query) => {
+    if (!me) return;
+    const main = frame({
+      brand: me.client.branding, appName: me.partner.name, user: `${me.name || me.email} · ${me.partner.name}`, role: me.role, nav: nav(),
+      onSignOut: () => { api.signOut(); showSignIn('You have signed out.'); },
+    });
+    const ctx = { api, me, main, canWrite: me.role !== 'viewer', isOwner: me.role === 'owner' };
+    try {
+      await render(ctx, params, query);
+    } catch (err) {
+      if (err.status === 401) return;
+      mount(main, h('div', { class: 'card' }, h('h1', {}, 'Something went wrong'),
+        h('p', { role: 'alert' }, err.message), err.requestId ? h('p', { class: 'muted' }, `Request id: ${err.requestId}`) : null));
+    }
+  };
+}
+
+let routed = false;
+
+async function start() {
+  try {
+    me = await api.get('/partner-auth/me');
+  } catch (err) {
+    if (err.status !== 401) showSignIn(err.message);
+    return;
+  }
+  applyBrand(me.client.branding, BRAND_KEY);
+  document.title = `${me.partner.name} · Partner portal`;
+  if (routed) { window.dispatchEvent(new HashChangeEvent('hashchange')); return; }
+  routed = true;
+  router([
+    [/^\/$/, page(dashboardPage)],
+    [/^\/vouchers$/, page(vouchersPage)],
+    [/^\/members$/, page(membersPage)],
+    [/^\/members\/([0-9a-f-]{36})$/, page(memberPage)],
+    [/^\/billing$/, page(billingPage)],
+    [/^\/content$/, page(contentPage)],
+    [/^\/products$/, page(productsPage)],
+  ], () => { location.hash = '#/'; });
+}
+
+takeKeyFromURL();
+if (api.tokens) start();
+else showSignIn();
