@@ -34,6 +34,7 @@ import (
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/useradmin"
 	"github.com/stvos/stvos/core/voucher"
+	"github.com/stvos/stvos/core/webhook"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -57,6 +58,7 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() Directory { return Directory{} }, fx.As(new(ports.Directory))),
 		fx.Annotate(func() PartnerStore { return PartnerStore{} }, fx.As(new(partner.Store)), fx.As(new(staff.Store))),
 		fx.Annotate(func() AuditStore { return AuditStore{} }, fx.As(new(audit.Store))),
+		fx.Annotate(func() WebhookStore { return WebhookStore{} }, fx.As(new(webhook.Store))),
 		fx.Annotate(func() GrantStore { return GrantStore{} }, fx.As(new(grant.ClientStore)), fx.As(new(grant.RecordStore))),
 		fx.Annotate(func() DeviceStore { return DeviceStore{} }, fx.As(new(device.Store))),
 		fx.Annotate(func() UserStore { return UserStore{} }, fx.As(new(account.Store)), fx.As(new(useradmin.Store))),

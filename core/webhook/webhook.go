@@ -56,11 +56,19 @@ type Delivery struct {
 	TenantID   string          `json:"tenant_id"`
 	EndpointID string          `json:"endpoint_id"`
 	EventID    string          `json:"event_id"`
-	Body       json.RawMessage `json:"body"`
+	// Body is the event's JSON, kept as a string so the job's storage (jsonb) cannot reorder it.
+	Body string `json:"body"`
 }
 
 // Kind names the job.
 func (Delivery) Kind() string { return "webhook.deliver" }
+
+// Attempts is how many times a delivery is tried: with the job runner's exponential backoff
+// (1 s doubling up to an hour), about fourteen hours.
+const Attempts = 25
+
+// MaxAttempts implements ports.RetriedJob.
+func (Delivery) MaxAttempts() int { return Attempts }
 
 // Deps are what the service needs.
 type Deps struct {
@@ -155,7 +163,7 @@ func (s *Service) Publish(ctx context.Context, partnerID, eventType string, data
 		return fmt.Errorf("webhook: %w", err)
 	}
 	for _, e := range eps {
-		if err := s.d.Jobs.Enqueue(ctx, Delivery{TenantID: e.TenantID, EndpointID: e.ID, EventID: ev.ID, Body: body}); err != nil {
+		if err := s.d.Jobs.Enqueue(ctx, Delivery{TenantID: e.TenantID, EndpointID: e.ID, EventID: ev.ID, Body: string(body)}); err != nil {
 			return err
 		}
 	}
@@ -186,8 +194,9 @@ func (s *Service) Deliver(ctx context.Context, d Delivery) error {
 		return err
 	}
 	now := s.d.Clock.Now()
-	status, err := s.d.Sender.Post(ctx, e.URL, d.Body, map[string]string{
-		"Content-Type": "application/json", SignatureHeader: Header(string(secret), now, d.Body),
+	body := []byte(d.Body)
+	status, err := s.d.Sender.Post(ctx, e.URL, body, map[string]string{
+		"Content-Type": "application/json", SignatureHeader: Header(string(secret), now, body),
 		"Stvos-Event-Id": d.EventID, "User-Agent": "stvos-webhooks/1",
 	})
 	if err != nil {
