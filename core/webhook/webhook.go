@@ -53,9 +53,9 @@ type Sender interface {
 
 // Delivery is the webhook.deliver job: one event to one endpoint.
 type Delivery struct {
-	TenantID   string          `json:"tenant_id"`
-	EndpointID string          `json:"endpoint_id"`
-	EventID    string          `json:"event_id"`
+	TenantID   string `json:"tenant_id"`
+	EndpointID string `json:"endpoint_id"`
+	EventID    string `json:"event_id"`
 	// Body is the event's JSON, kept as a string so the job's storage (jsonb) cannot reorder it.
 	Body string `json:"body"`
 }
