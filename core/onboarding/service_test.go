@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
+
 	"testing"
 	"time"
 
@@ -27,7 +27,6 @@ func (memUoW) Read(ctx context.Context, _ ports.Scope, fn func(context.Context) 
 
 // memStore is an in-memory onboarding.Store (not transactional: the tests do one thing at a time).
 type memStore struct {
-	mu   sync.Mutex
 	orgs map[string]onboarding.Organization
 	obs  map[string]onboarding.Onboarding
 	locs []onboarding.Location
