@@ -24,6 +24,8 @@ var conflictCodes = map[string]*ports.Error{
 	"subscriptions_live": ports.Conflict("SUBSCRIPTION_EXISTS",
 		"This account already has a subscription that has not ended; change its plan or cancel it instead."),
 	"profiles_primary": ports.Conflict("PRIMARY_PROFILE_EXISTS", "The account already has a primary profile."),
+	"organizations_provider": ports.Conflict("ORGANIZATION_EXISTS",
+		"An organization of this partner already has this provider_id."),
 }
 
 // translate turns a pgx error into the port's error kinds, once, at the edge of the adapter.

@@ -141,3 +141,9 @@ func TestPrivacySecretIsShared(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, first, got, "the stored secret wins")
 }
+
+func TestEnterpriseStoresContract(t *testing.T) {
+	t.Parallel()
+	contract.Enterprise(t, setup(t).tenants(), contract.EnterpriseStores{Partners: postgres.PartnerStore{}, Users: postgres.UserStore{},
+		Organizations: postgres.OrganizationStore{}, Tokens: postgres.PartnerTokenStore{}, Tickets: postgres.SSOStore{}})
+}
