@@ -21,6 +21,7 @@ import (
 	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/core/member"
 	"github.com/stvos/stvos/core/notification"
+	"github.com/stvos/stvos/core/onboarding"
 	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/core/organization"
 	"github.com/stvos/stvos/core/partner"
@@ -63,6 +64,7 @@ var Module = fx.Module("postgres",
 			fx.As(new(partnertoken.Partners))),
 		fx.Annotate(func() AuditStore { return AuditStore{} }, fx.As(new(audit.Store))),
 		fx.Annotate(func() WebhookStore { return WebhookStore{} }, fx.As(new(webhook.Store))),
+		fx.Annotate(func() OnboardingStore { return OnboardingStore{} }, fx.As(new(onboarding.Store))),
 		fx.Annotate(func() GrantStore { return GrantStore{} }, fx.As(new(grant.ClientStore)), fx.As(new(grant.RecordStore))),
 		fx.Annotate(func() DeviceStore { return DeviceStore{} }, fx.As(new(device.Store))),
 		fx.Annotate(func() UserStore { return UserStore{} }, fx.As(new(account.Store)), fx.As(new(useradmin.Store))),

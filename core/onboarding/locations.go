@@ -64,7 +64,7 @@ func (s *Service) Ingest(ctx context.Context, c Caller, onboardingID string, ite
 		if !v.Check(ok, fmt.Sprintf("locations[%d].provider_id", i), "is not a location of the merchant at "+o.Source+": "+it.ProviderID) {
 			continue
 		}
-		ls = append(ls, Location{ID: ports.NewID(), OrgID: o.OrgID, OnboardingID: o.ID, ProviderID: pl.ProviderID, Name: pl.Name,
+		ls = append(ls, Location{ID: ports.NewID(), PartnerID: o.PartnerID, OrgID: o.OrgID, OnboardingID: o.ID, ProviderID: pl.ProviderID, Name: pl.Name,
 			Source: o.Source, Status: LocationActive, Address: pl.Address, CreatedAt: now})
 	}
 	if err := v.Err(); err != nil {
@@ -148,7 +148,7 @@ func (s *Service) Bind(ctx context.Context, c Caller, onboardingID string, items
 			if name == "" {
 				name = store.Name
 			}
-			ds = append(ds, DSPConnection{ID: ports.NewID(), OrgID: o.OrgID, LocationID: it.POSLocationID, OnboardingID: o.ID, Source: o.Source,
+			ds = append(ds, DSPConnection{ID: ports.NewID(), PartnerID: o.PartnerID, OrgID: o.OrgID, LocationID: it.POSLocationID, OnboardingID: o.ID, Source: o.Source,
 				ProviderID: it.DSPProviderID, StoreName: name, Status: DSPApproved, MenuIDs: []string{}, ChangeTime: now})
 		}
 		if err := v.Err(); err != nil {
@@ -201,7 +201,7 @@ func (s *Service) AssignMenus(ctx context.Context, c Caller, orgID, dspID string
 				return err
 			}
 		}
-		return s.d.Store.SetMenus(ctx, d.ID, out, s.d.Clock.Now().UTC())
+		return s.d.Store.SetMenus(ctx, c.PartnerID, d.ID, out, s.d.Clock.Now().UTC())
 	})
 	if err != nil {
 		return nil, err

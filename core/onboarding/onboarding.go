@@ -74,6 +74,7 @@ type Onboarding struct {
 // Location is an organization's location, ingested from a POS.
 type Location struct {
 	ID           string
+	PartnerID    string
 	OrgID        string
 	OnboardingID string
 	ProviderID   string
@@ -88,6 +89,7 @@ type Location struct {
 // DSPConnection is a DSP store bound to a location.
 type DSPConnection struct {
 	ID           string
+	PartnerID    string
 	OrgID        string
 	LocationID   string
 	OnboardingID string

@@ -99,7 +99,7 @@ func (m *memStore) LockDSP(_ context.Context, _, orgID, id string) (onboarding.D
 	}
 	return onboarding.DSPConnection{}, ports.NotFound("DSP connection")
 }
-func (m *memStore) SetMenus(_ context.Context, id string, menus []string, at time.Time) error {
+func (m *memStore) SetMenus(_ context.Context, _, id string, menus []string, at time.Time) error {
 	for i := range m.dsps {
 		if m.dsps[i].ID == id {
 			m.dsps[i].MenuIDs, m.dsps[i].ChangeTime = menus, at

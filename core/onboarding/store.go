@@ -16,18 +16,19 @@ type Store interface {
 	// LockOnboarding reads the onboarding and locks it until the unit of work ends.
 	LockOnboarding(ctx context.Context, partnerID, id string) (Onboarding, error)
 	UpdateOnboarding(ctx context.Context, o Onboarding) error
-	// IngestLocations stores locations; one already ingested for the organization from the same
+	// IngestLocations stores locations (each names its partner); one already ingested for the organization from the same
 	// source and provider id is kept, and answered with its id.
 	IngestLocations(ctx context.Context, ls []Location) ([]Location, error)
 	// Locations answers the organization's locations with their DSP connections; locationID,
 	// when not empty, narrows them to one.
 	Locations(ctx context.Context, partnerID, orgID, locationID string) ([]Location, error)
-	// BindDSPs stores DSP connections; one already bound (same location, source and store) is
+	// BindDSPs stores DSP connections (each names its partner); one already bound (same location, source and store) is
 	// kept, approved again, and answered with its id.
 	BindDSPs(ctx context.Context, ds []DSPConnection) ([]DSPConnection, error)
 	// LockDSP reads a DSP connection of the organization and locks it.
 	LockDSP(ctx context.Context, partnerID, orgID, id string) (DSPConnection, error)
-	SetMenus(ctx context.Context, id string, menuIDs []string, at time.Time) error
+	// SetMenus replaces the menus assigned to one of the partner's DSP connections.
+	SetMenus(ctx context.Context, partnerID, id string, menuIDs []string, at time.Time) error
 }
 
 // Providers answers the provider serving a source for a client (the tenant registry implements
