@@ -14,6 +14,7 @@ import (
 	"github.com/stvos/stvos/adapters/safeurl"
 	"github.com/stvos/stvos/adapters/seal"
 	adwebhook "github.com/stvos/stvos/adapters/webhook"
+	"github.com/stvos/stvos/core/onboarding"
 	"github.com/stvos/stvos/core/webhook"
 	"github.com/stvos/stvos/ports"
 	"github.com/stvos/stvos/tenants"
@@ -36,6 +37,7 @@ var Onboarding = fx.Options(
 		adwebhook.New,
 		fx.Annotate(func(s *adwebhook.Sender) *adwebhook.Sender { return s }, fx.As(new(webhook.Sender))),
 		newWebhooks,
+		newOnboarding,
 		fx.Annotate(func(s *webhook.Service) *webhook.Service { return s }, fx.As(new(river.Webhooks))),
 	),
 	fx.Invoke(func(mux *http.ServeMux, s *sandbox.Provider) { mux.Handle(sandbox.PagePath, s.Handler()) }),
@@ -84,4 +86,20 @@ type webhookDeps struct {
 func newWebhooks(d webhookDeps) *webhook.Service {
 	return webhook.NewService(webhook.Deps{UnitOfWork: d.UnitOfWork, Store: d.Store, Jobs: d.Jobs, Sealer: d.Sealer, Guard: d.Guard,
 		Sender: d.Sender, Clock: d.Clock})
+}
+
+type onboardingDeps struct {
+	fx.In
+	UnitOfWork ports.UnitOfWork
+	Store      onboarding.Store
+	Providers  *tenants.Integrations
+	Guard      ports.URLGuard
+	Sealer     ports.Sealer
+	Webhooks   *webhook.Service
+	Clock      ports.Clock
+}
+
+func newOnboarding(d onboardingDeps) *onboarding.Service {
+	return onboarding.NewService(onboarding.Deps{UnitOfWork: d.UnitOfWork, Store: d.Store, Providers: d.Providers, Guard: d.Guard,
+		Sealer: d.Sealer, Publisher: d.Webhooks, Clock: d.Clock})
 }
