@@ -266,3 +266,122 @@ func TestOnboardingJourney(t *testing.T) {
 	r = ent.call("DELETE", "/webhook-endpoints/"+eps[0].(map[string]any)["id"].(string), nil)
 	require.Equal(t, http.StatusNoContent, r.Status, string(r.Raw))
 }
+
+// activeOnboarding begins an onboarding of the type through the sandbox and completes it.
+func activeOnboarding(t *testing.T, srvURL string, ent *client, orgID, typ string) string {
+	t.Helper()
+	ret := "http://127.0.0.1:9/back"
+	r := ent.call("POST", "/onboarding", map[string]any{"org_id": orgID, "source": "sandbox", "type": typ, "return_url": ret})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
+	o := r.JSON["onboarding"].(map[string]any)
+	code, state := merchant(t, srvURL, o["entry_url"].(string), ret)
+	id := o["_id"].(string)
+	r = ent.call("POST", "/onboarding/"+id+"/complete", map[string]any{"code": code, "state": state})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	return id
+}
+
+// onboardingRoute is one call of an onboarding route on the first partner's objects.
+type onboardingRoute struct {
+	method, path string
+	body         any
+}
+
+// TestOnboardingIsolation: every onboarding and webhook route needs the onboarding scope (403
+// INSUFFICIENT_SCOPE without it), finds nothing of another partner of the same client or of
+// another client (404), refuses a ?partner_id= of another partner (403 PARTNER_FORBIDDEN), and
+// refuses unsafe URLs in return_url and the webhook url (422 naming the field).
+func TestOnboardingIsolation(t *testing.T) {
+	t.Parallel()
+	srv := onboardingServer(t)
+	op := operator(t, srv)
+	tenantA, keyA := onboard(t, op, "onb-iso-a", nil)
+	tenantB, keyB := onboard(t, op, "onb-iso-b", nil)
+	p1 := newEnterprisePartner(t, op, srv.URL, tenantA, keyA, "owner@iso1.test", "owner")
+	p2 := newEnterprisePartner(t, op, srv.URL, tenantA, keyA, "owner@iso2.test", "owner")
+	pb := newEnterprisePartner(t, op, srv.URL, tenantB, keyB, "owner@isob.test", "owner")
+	ent, orgID := enterpriseToken(t, srv.URL, p1, "iso-1", "onboarding")
+	noScope, _ := enterpriseToken(t, srv.URL, p1, "iso-1b", "user", "sso")
+	other, otherOrg := enterpriseToken(t, srv.URL, p2, "iso-2", "onboarding")
+	otherClient, _ := enterpriseToken(t, srv.URL, pb, "iso-b", "onboarding")
+
+	// The first partner's objects: a pos onboarding with a location, a dsp one with a connection,
+	// a webhook endpoint.
+	posID := activeOnboarding(t, srv.URL, ent, orgID, "pos")
+	r := ent.call("POST", "/onboarding/locations/ingest", map[string]any{"onboarding_id": posID,
+		"locations": []map[string]string{{"provider_id": "sbx_pos_downtown"}}})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
+	locID := r.JSON["locations"].([]any)[0].(map[string]any)["_id"].(string)
+	dspID := activeOnboarding(t, srv.URL, ent, orgID, "dsp")
+	r = ent.call("POST", "/onboarding/locations/bind", map[string]any{"onboarding_id": dspID,
+		"locations": []map[string]string{{"pos_location_id": locID, "dsp_provider_id": "sbx_dsp_store_1"}}})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
+	connID := r.JSON["locations"].([]any)[0].(map[string]any)["_id"].(string)
+	r = ent.call("POST", "/webhook-endpoints", map[string]any{"url": "http://127.0.0.1:9/hooks"})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
+	hookID := r.str("id")
+
+	objects := []onboardingRoute{
+		{"POST", "/onboarding", map[string]any{"org_id": orgID, "source": "sandbox", "type": "pos", "return_url": "http://127.0.0.1:9/back"}},
+		{"GET", "/onboarding/" + posID, nil},
+		{"POST", "/onboarding/" + posID + "/complete", map[string]any{"code": "sbx_code_x.y"}},
+		{"GET", "/onboarding/locations?onboarding_id=" + posID, nil},
+		{"POST", "/onboarding/locations/ingest", map[string]any{"onboarding_id": posID, "locations": []map[string]string{{"provider_id": "sbx_pos_harbor"}}}},
+		{"POST", "/onboarding/locations/bind", map[string]any{"onboarding_id": dspID,
+			"locations": []map[string]string{{"pos_location_id": locID, "dsp_provider_id": "sbx_dsp_store_2"}}}},
+		{"PUT", "/onboarding/menus", map[string]any{"org_id": orgID, "dsp_location_id": connID, "menu_provider_ids": []string{}}},
+		{"GET", "/onboarding/org/" + orgID + "/locations", nil},
+		{"DELETE", "/webhook-endpoints/" + hookID, nil},
+	}
+	all := append(objects, onboardingRoute{"GET", "/webhook-endpoints", nil},
+		onboardingRoute{"POST", "/webhook-endpoints", map[string]any{"url": "http://127.0.0.1:9/other"}})
+
+	for _, rt := range all {
+		noScope.call(rt.method, rt.path, rt.body).flatError(t, http.StatusForbidden, "INSUFFICIENT_SCOPE")
+		sep := "?"
+		if strings.Contains(rt.path, "?") {
+			sep = "&"
+		}
+		ent.call(rt.method, rt.path+sep+"partner_id="+p2.id, rt.body).flatError(t, http.StatusForbidden, "PARTNER_FORBIDDEN")
+	}
+	for _, rt := range objects {
+		for name, c := range map[string]*client{"another partner": other, "another client": otherClient} {
+			r := c.call(rt.method, rt.path, rt.body)
+			require.Equal(t, http.StatusNotFound, r.Status, "%s %s %s: %s", name, rt.method, rt.path, r.Raw)
+			require.NotEmpty(t, r.str("code"))
+			require.Equal(t, r.Header.Get("X-Request-ID"), r.str("request_id"))
+		}
+	}
+	// Another partner lists no endpoint of the first, and cannot bind the first's location with
+	// its own dsp onboarding.
+	r = other.call("GET", "/webhook-endpoints", nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	require.Empty(t, r.JSON["webhook_endpoints"])
+	otherDSP := activeOnboarding(t, srv.URL, other, otherOrg, "dsp")
+	d := other.call("POST", "/onboarding/locations/bind", map[string]any{"onboarding_id": otherDSP,
+		"locations": []map[string]string{{"pos_location_id": locID, "dsp_provider_id": "sbx_dsp_store_1"}}}).
+		flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
+	require.Equal(t, []string{"locations[0].pos_location_id"}, fields(d))
+	// The first partner's objects are untouched, and its own partner_id passes.
+	r = ent.call("GET", "/onboarding/"+posID+"?partner_id="+p1.id, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	require.Equal(t, "active", r.str("status"))
+	r = ent.call("GET", "/webhook-endpoints", nil)
+	require.Len(t, r.JSON["webhook_endpoints"], 1)
+
+	// Unsafe URLs, in every URL field: refused with the field named.
+	for _, bad := range []string{
+		"https://10.0.0.5/back", "https://192.168.1.10/back", "https://100.64.0.1/back", // private, CGNAT
+		"http://169.254.169.254/latest/meta-data/", "https://metadata.google.internal/", "http://[fd00:ec2::254]/", // metadata
+		"javascript:alert(1)", "data:text/html,hi", // not http(s)
+		"http://example.com/back",      // plain http, not loopback
+		"https://user:pw@example.com/", // user info
+		"/relative/back",               // not absolute
+	} {
+		d := ent.call("POST", "/onboarding", map[string]any{"org_id": orgID, "source": "sandbox", "type": "pos", "return_url": bad}).
+			flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
+		require.Equal(t, []string{"return_url"}, fields(d), bad)
+		d = ent.call("POST", "/webhook-endpoints", map[string]any{"url": bad}).flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
+		require.Equal(t, []string{"url"}, fields(d), bad)
+	}
+}
