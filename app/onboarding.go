@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"go.uber.org/fx"
 
+	"github.com/stvos/stvos/adapters/integration/oauth2"
 	"github.com/stvos/stvos/adapters/integration/sandbox"
 	"github.com/stvos/stvos/adapters/postgres"
 	"github.com/stvos/stvos/adapters/river"
@@ -31,8 +33,12 @@ var Onboarding = fx.Options(
 		fx.Annotate(func(key []byte) (*seal.Sealer, error) { return seal.New(key) }, fx.ParamTags(`name:"sealing_key"`)),
 		fx.Annotate(func(s *seal.Sealer) *seal.Sealer { return s }, fx.As(new(ports.Sealer))),
 		fx.Annotate(newSandboxIntegration, fx.ParamTags(`name:"sealing_key"`)),
-		func(r *tenants.Resolver, s *sandbox.Provider) *tenants.Integrations {
-			return tenants.NewIntegrations(r, s, nil)
+		newSources,
+		func(g *safeurl.Guard, s *onboarding.Sources) configuredSources {
+			return configuredSources{sources: s, client: g.Client(providerTimeout)}
+		},
+		func(r *tenants.Resolver, s *sandbox.Provider, c configuredSources) *tenants.Integrations {
+			return tenants.NewIntegrations(r, s, c)
 		},
 		adwebhook.New,
 		fx.Annotate(func(s *adwebhook.Sender) *adwebhook.Sender { return s }, fx.As(new(webhook.Sender))),
@@ -102,4 +108,37 @@ type onboardingDeps struct {
 func newOnboarding(d onboardingDeps) *onboarding.Service {
 	return onboarding.NewService(onboarding.Deps{UnitOfWork: d.UnitOfWork, Store: d.Store, Providers: d.Providers, Guard: d.Guard,
 		Sealer: d.Sealer, Publisher: d.Webhooks, Clock: d.Clock})
+}
+
+type sourcesDeps struct {
+	fx.In
+	UnitOfWork ports.UnitOfWork
+	Store      onboarding.SourceStore
+	Guard      ports.URLGuard
+	Sealer     ports.Sealer
+	Clock      ports.Clock
+}
+
+func newSources(d sourcesDeps) *onboarding.Sources {
+	return onboarding.NewSources(onboarding.SourceDeps{UnitOfWork: d.UnitOfWork, Store: d.Store, Guard: d.Guard, Sealer: d.Sealer, Clock: d.Clock})
+}
+
+// providerTimeout bounds each call to a client's own provider.
+const providerTimeout = 15 * time.Second
+
+// configuredSources serves the sources a client configured with the generic OAuth 2 provider,
+// over the SSRF-safe client (tenants.ConfiguredSources).
+type configuredSources struct {
+	sources *onboarding.Sources
+	client  *http.Client
+}
+
+// Configured implements tenants.ConfiguredSources.
+func (c configuredSources) Configured(ctx context.Context, tenantID, source string) (ports.IntegrationProvider, bool, error) {
+	cfg, ok, err := c.sources.Config(ctx, tenantID, source)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	return oauth2.New(oauth2.Config{AuthURL: cfg.AuthURL, TokenURL: cfg.TokenURL, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
+		Scopes: cfg.Scopes, LocationsURL: cfg.LocationsURL, MenusURL: cfg.MenusURL, UserInfoURL: cfg.UserInfoURL}, c.client), true, nil
 }

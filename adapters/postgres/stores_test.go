@@ -151,5 +151,5 @@ func TestEnterpriseStoresContract(t *testing.T) {
 func TestOnboardingStoreContract(t *testing.T) {
 	t.Parallel()
 	contract.Onboarding(t, setup(t).tenants(), contract.OnboardingStores{Partners: postgres.PartnerStore{},
-		Organizations: postgres.OrganizationStore{}, Onboardings: postgres.OnboardingStore{}})
+		Organizations: postgres.OrganizationStore{}, Onboardings: postgres.OnboardingStore{}, Sources: postgres.IntegrationSourceStore{}})
 }

@@ -18,6 +18,7 @@ type OnboardingStores struct {
 	Partners      partner.Store
 	Organizations organization.Store
 	Onboardings   onboarding.Store
+	Sources       onboarding.SourceStore
 }
 
 // Onboarding checks onboarding.Store: onboardings read back as written and updated, locked and
@@ -161,6 +162,41 @@ func Onboarding(t *testing.T, env Tenants, s OnboardingStores) {
 			return err
 		})
 		require.ErrorIs(t, err, ports.ErrNotFound, "binding to another partner's location")
+	})
+
+	t.Run("sources: put, replace keeping created_at, list, delete, per tenant", func(t *testing.T) {
+		src := onboarding.Source{TenantID: a, Name: "acme-pos", AuthURL: "https://acme.example/authorize", TokenURL: "https://acme.example/token",
+			ClientID: "cid", SealedClientSecret: "sealed", Scopes: []string{"locations.read"}, LocationsURL: "https://acme.example/locations",
+			CreatedAt: now, UpdatedAt: now}
+		env.in(t, a, func(ctx context.Context) error {
+			require.NoError(t, s.Sources.PutSource(ctx, src))
+			got, err := s.Sources.Source(ctx, "acme-pos")
+			require.NoError(t, err)
+			require.Equal(t, src, got)
+			changed := src
+			changed.ClientID, changed.Scopes, changed.MenusURL = "cid-2", []string{}, "https://acme.example/menus/{location_id}"
+			changed.CreatedAt, changed.UpdatedAt = now.Add(time.Hour), now.Add(time.Hour)
+			require.NoError(t, s.Sources.PutSource(ctx, changed))
+			got, err = s.Sources.Source(ctx, "acme-pos")
+			require.NoError(t, err)
+			changed.CreatedAt = now
+			require.Equal(t, changed, got, "replaced, created_at kept")
+			all, err := s.Sources.Sources(ctx)
+			require.NoError(t, err)
+			require.Equal(t, []onboarding.Source{changed}, all)
+			return nil
+		})
+		env.in(t, b, func(ctx context.Context) error {
+			_, err := s.Sources.Source(ctx, "acme-pos")
+			require.ErrorIs(t, err, ports.ErrNotFound, "another tenant's source")
+			require.ErrorIs(t, s.Sources.DeleteSource(ctx, "acme-pos"), ports.ErrNotFound)
+			return nil
+		})
+		env.in(t, a, func(ctx context.Context) error {
+			require.NoError(t, s.Sources.DeleteSource(ctx, "acme-pos"))
+			require.ErrorIs(t, s.Sources.DeleteSource(ctx, "acme-pos"), ports.ErrNotFound)
+			return nil
+		})
 	})
 
 	t.Run("another tenant sees nothing", func(t *testing.T) {

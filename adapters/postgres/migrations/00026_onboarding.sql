@@ -92,7 +92,28 @@ CREATE UNIQUE INDEX dsp_connections_store ON dsp_connections (tenant_id, locatio
 CREATE INDEX dsp_connections_partner ON dsp_connections (tenant_id, partner_id, org_id, location_id);
 SELECT stvos_tenant_table('dsp_connections');
 
+-- A client's own integration sources: a generic OAuth 2 POS or DSP per source name, set by
+-- operators. The client secret is read back to call the provider's token endpoint, so it is kept
+-- sealed (empty for a public client relying on PKCE alone).
+CREATE TABLE integration_sources (
+    tenant_id            uuid NOT NULL REFERENCES tenants (id),
+    source               text NOT NULL CHECK (char_length(source) BETWEEN 1 AND 64),
+    auth_url             text NOT NULL,
+    token_url            text NOT NULL,
+    client_id            text NOT NULL,
+    sealed_client_secret text NOT NULL DEFAULT '',
+    scopes               text[] NOT NULL DEFAULT '{}',
+    locations_url        text NOT NULL,
+    menus_url            text NOT NULL DEFAULT '',
+    userinfo_url         text NOT NULL DEFAULT '',
+    created_at           timestamptz NOT NULL,
+    updated_at           timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, source)
+);
+SELECT stvos_tenant_table('integration_sources');
+
 -- +goose Down
+DROP TABLE integration_sources;
 DROP TABLE dsp_connections;
 DROP TABLE onboarding_locations;
 DROP TABLE onboardings;
