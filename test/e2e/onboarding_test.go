@@ -369,6 +369,18 @@ func TestOnboardingIsolation(t *testing.T) {
 	r = ent.call("GET", "/webhook-endpoints", nil)
 	require.Len(t, r.JSON["webhook_endpoints"], 1)
 
+	// A code the provider refuses: 422 naming code, the onboarding failed and spent.
+	r = ent.call("POST", "/onboarding", map[string]any{"org_id": orgID, "source": "sandbox", "type": "pos", "return_url": "http://127.0.0.1:9/back"})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Raw))
+	failedID := r.JSON["onboarding"].(map[string]any)["_id"].(string)
+	d = ent.call("POST", "/onboarding/"+failedID+"/complete", map[string]any{"code": "sbx_code_forged.bad"}).
+		flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
+	require.Equal(t, []string{"code"}, fields(d))
+	r = ent.call("GET", "/onboarding/"+failedID, nil)
+	require.Equal(t, "failed", r.str("status"))
+	ent.call("POST", "/onboarding/"+failedID+"/complete", map[string]any{"code": "sbx_code_forged.bad"}).
+		flatError(t, http.StatusConflict, "ONBOARDING_NOT_PENDING")
+
 	// Unsafe URLs, in every URL field: refused with the field named.
 	for _, bad := range []string{
 		"https://10.0.0.5/back", "https://192.168.1.10/back", "https://100.64.0.1/back", // private, CGNAT
