@@ -3,6 +3,7 @@
 package app
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -60,6 +61,14 @@ type Config struct {
 	SMTPURL string
 	// MailFrom is the sender of the platform's email, an address with an optional display name.
 	MailFrom string
+	// Development relaxes what only a developer's machine needs: URLs callers give (return
+	// URLs, provider and webhook endpoints) may point at loopback hosts, over http too. Private,
+	// link-local and metadata addresses stay refused. stvos dev sets it.
+	Development bool
+	// SecretsKey seals the secrets stvos must read back (webhook signing secrets, integration
+	// providers' client secrets and tokens): 32 bytes, base64. Empty: a key is made once and kept
+	// in the database, which protects nothing against a copy of the database.
+	SecretsKey []byte
 }
 
 // Setting documents one configuration variable (for --help and the README).
@@ -95,11 +104,13 @@ var Settings = []Setting{
 	{"STVOS_STRIPE_URL", "stripe-url", "", "base URL of the Stripe API; empty: https://api.stripe.com (tests point it at stripe-mock)"},
 	{"STVOS_SMTP_URL", "smtp-url", "", "mail relay of the smtp email adapter, smtp://user:password@host:587 (STARTTLS required; ?starttls=opportunistic or ?starttls=none on a private network) or smtps://user:password@host:465; empty: clients cannot choose smtp (never shown in --help)"},
 	{"STVOS_MAIL_FROM", "mail-from", "no-reply@localhost", "sender of the platform's email, such as 'Acme TV <no-reply@acme.tv>'"},
+	{"STVOS_DEVELOPMENT", "development", "false", "development mode: URLs callers give (return, provider, webhook) may point at loopback hosts, over http too (never in production)"},
+	{"STVOS_SECRETS_KEY", "secrets-key", "", "32 random bytes, base64, sealing (AES-256-GCM) the secrets stvos must read back: webhook and integration provider secrets; empty: a key kept in the database (set it in production; never shown in --help)"},
 }
 
 // secretSettings are read from the environment without becoming the flag's default, which
 // --help would print.
-var secretSettings = map[string]bool{"STVOS_STRIPE_SECRET_KEY": true, "STVOS_SMTP_URL": true}
+var secretSettings = map[string]bool{"STVOS_STRIPE_SECRET_KEY": true, "STVOS_SMTP_URL": true, "STVOS_SECRETS_KEY": true}
 
 // LoadConfig reads the environment, then the flags in args.
 func LoadConfig(name string, args []string) (Config, error) {
@@ -142,7 +153,14 @@ func ParseConfig(get func(env string) string) (Config, error) {
 		}
 		return b
 	}
-	c.Migrate, c.TrustProxy = boolean("STVOS_MIGRATE"), boolean("STVOS_TRUST_PROXY")
+	c.Migrate, c.TrustProxy, c.Development = boolean("STVOS_MIGRATE"), boolean("STVOS_TRUST_PROXY"), boolean("STVOS_DEVELOPMENT")
+	if k := get("STVOS_SECRETS_KEY"); k != "" {
+		if b, err := base64.StdEncoding.DecodeString(k); err != nil || len(b) != 32 {
+			errs = append(errs, errors.New("STVOS_SECRETS_KEY: want 32 bytes in base64 (openssl rand -base64 32)"))
+		} else {
+			c.SecretsKey = b
+		}
+	}
 	d, err := time.ParseDuration(get("STVOS_SHUTDOWN_TIMEOUT"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("STVOS_SHUTDOWN_TIMEOUT: %w", err))

@@ -61,7 +61,7 @@ func Dev(ctx context.Context, opt DevOptions) error {
 	settings := map[string]string{
 		"STVOS_ADDR": opt.Addr, "STVOS_PUBLIC_URL": "http://" + opt.Addr, "STVOS_DATABASE_URL": stack.DatabaseURL,
 		"STVOS_REDIS_URL": stack.RedisURL, "STVOS_MIGRATE": "true", "STVOS_LOG_LEVEL": "info",
-		"STVOS_BLOB_DIR": filepath.Join(opt.Dir, "blobs"),
+		"STVOS_BLOB_DIR": filepath.Join(opt.Dir, "blobs"), "STVOS_DEVELOPMENT": "true",
 	}
 	// Email goes to the outbox (the table email_outbox, and a log line); with a relay in the
 	// environment (mailpit, say) clients may choose smtp, and the demo client, seeded then, does.

@@ -81,6 +81,10 @@ func TestPolicyTruthTable(t *testing.T) {
 
 		{"enterprise", tenantA, "enterprise:user", "write", true},
 		{"enterprise", tenantA, "enterprise:onboarding", "write", true},
+		{"enterprise", tenantA, "enterprise:onboarding", "read", true},
+		{"enterprise", tenantA, "enterprise:webhook-endpoints", "write", true},
+		{"partner_admin", tenantA, "enterprise:onboarding", "write", false},
+		{"partner_owner", tenantA, "enterprise:webhook-endpoints", "write", false},
 		{"enterprise", tenantA, "enterprise:flags", "write", true},
 		{"enterprise", tenantA, "enterprise:organizations", "write", true},
 		{"enterprise", tenantA, "enterprise:partner-tokens", "write", true},

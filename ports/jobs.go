@@ -24,3 +24,9 @@ type UniqueJob interface {
 	Job
 	UniqueByArgs() bool
 }
+
+// RetriedJob is a job that says how many attempts it gets (the queue's default otherwise).
+type RetriedJob interface {
+	Job
+	MaxAttempts() int
+}

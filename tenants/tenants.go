@@ -42,12 +42,13 @@ const (
 // DefaultCatalog is the platform's adapters today, by port.
 func DefaultCatalog() Catalog {
 	return NewCatalog(map[string][]string{
-		PortEmail:      {"outbox", "smtp"},
-		"exports":      {"csv"},
-		PortPayments:   {"sandbox", "stripe"},
-		"rate_limits":  {"redis"},
-		"storage":      {"postgres"},
-		"stream_slots": {"redis"},
+		PortEmail:        {"outbox", "smtp"},
+		"exports":        {"csv"},
+		PortIntegrations: {"sandbox", "oauth2"},
+		PortPayments:     {"sandbox", "stripe"},
+		"rate_limits":    {"redis"},
+		"storage":        {"postgres"},
+		"stream_slots":   {"redis"},
 	})
 }
 

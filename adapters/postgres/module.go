@@ -21,6 +21,7 @@ import (
 	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/core/member"
 	"github.com/stvos/stvos/core/notification"
+	"github.com/stvos/stvos/core/onboarding"
 	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/core/organization"
 	"github.com/stvos/stvos/core/partner"
@@ -37,6 +38,7 @@ import (
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/useradmin"
 	"github.com/stvos/stvos/core/voucher"
+	"github.com/stvos/stvos/core/webhook"
 	"github.com/stvos/stvos/ports"
 )
 
@@ -61,6 +63,9 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func() PartnerStore { return PartnerStore{} }, fx.As(new(partner.Store)), fx.As(new(staff.Store)),
 			fx.As(new(partnertoken.Partners))),
 		fx.Annotate(func() AuditStore { return AuditStore{} }, fx.As(new(audit.Store))),
+		fx.Annotate(func() WebhookStore { return WebhookStore{} }, fx.As(new(webhook.Store))),
+		fx.Annotate(func() OnboardingStore { return OnboardingStore{} }, fx.As(new(onboarding.Store))),
+		fx.Annotate(func() IntegrationSourceStore { return IntegrationSourceStore{} }, fx.As(new(onboarding.SourceStore))),
 		fx.Annotate(func() GrantStore { return GrantStore{} }, fx.As(new(grant.ClientStore)), fx.As(new(grant.RecordStore))),
 		fx.Annotate(func() DeviceStore { return DeviceStore{} }, fx.As(new(device.Store))),
 		fx.Annotate(func() UserStore { return UserStore{} }, fx.As(new(account.Store)), fx.As(new(useradmin.Store))),

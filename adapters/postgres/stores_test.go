@@ -147,3 +147,9 @@ func TestEnterpriseStoresContract(t *testing.T) {
 	contract.Enterprise(t, setup(t).tenants(), contract.EnterpriseStores{Partners: postgres.PartnerStore{}, Users: postgres.UserStore{},
 		Organizations: postgres.OrganizationStore{}, Tokens: postgres.PartnerTokenStore{}, Tickets: postgres.SSOStore{}})
 }
+
+func TestOnboardingStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.Onboarding(t, setup(t).tenants(), contract.OnboardingStores{Partners: postgres.PartnerStore{},
+		Organizations: postgres.OrganizationStore{}, Onboardings: postgres.OnboardingStore{}, Sources: postgres.IntegrationSourceStore{}})
+}

@@ -44,6 +44,12 @@ func (j *Jobs) Enqueue(ctx context.Context, job ports.Job) error {
 	if u, ok := job.(ports.UniqueJob); ok && u.UniqueByArgs() {
 		opts = &rv.InsertOpts{UniqueOpts: rv.UniqueOpts{ByArgs: true, ByState: waitingStates}}
 	}
+	if r, ok := job.(ports.RetriedJob); ok {
+		if opts == nil {
+			opts = &rv.InsertOpts{}
+		}
+		opts.MaxAttempts = r.MaxAttempts()
+	}
 	if _, err := j.client.InsertTx(ctx, tx, job, opts); err != nil {
 		return fmt.Errorf("river: enqueue %s: %w", job.Kind(), err)
 	}

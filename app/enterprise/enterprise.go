@@ -18,9 +18,11 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/onboarding"
 	"github.com/stvos/stvos/core/organization"
 	"github.com/stvos/stvos/core/partnertoken"
 	"github.com/stvos/stvos/core/sso"
+	"github.com/stvos/stvos/core/webhook"
 )
 
 // Spec is the enterprise surface.
@@ -47,6 +49,8 @@ type Services struct {
 	Organizations *organization.Service
 	PartnerTokens *partnertoken.Service
 	SSO           *sso.Service
+	Onboarding    *onboarding.Service
+	Webhooks      *webhook.Service
 }
 
 // New builds the surface and registers its routes.
@@ -56,6 +60,8 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerPartnerTokens(s, svc.PartnerTokens)
 	registerOrganizations(s, svc.Organizations)
 	registerSSO(s, svc.SSO)
+	registerOnboarding(s, svc.Onboarding)
+	registerWebhooks(s, svc.Webhooks)
 	return s
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/grant"
+	"github.com/stvos/stvos/core/onboarding"
 	"github.com/stvos/stvos/core/operator"
 	"github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/tenant"
@@ -33,6 +34,7 @@ type Services struct {
 	Partners  *partner.Service
 	Users     *useradmin.Service
 	Grants    *grant.Service
+	Sources   *onboarding.Sources
 }
 
 // New builds the surface and registers its routes.
@@ -44,6 +46,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerPartners(s, svc.Partners)
 	registerAdmins(s, svc.Users)
 	registerOAuthClients(s, svc.Grants)
+	registerIntegrations(s, svc.Sources)
 	return s
 }
 

@@ -40,7 +40,7 @@ func TestSecretsAreNeverKeptOrLoggedInClear(t *testing.T) {
 	owner := newClient(t, srv.URL).with("X-API-Key", key).with("Authorization", "Bearer "+staff.JSON["data"].(map[string]any)["accessToken"].(string))
 	org := owner.call("POST", "/organizations", orgBody("Org", "org-1", "org-owner@p.test"))
 	require.Equal(t, http.StatusCreated, org.Status, string(org.Raw))
-	pt := owner.call("POST", "/partner-tokens", map[string]any{"org_id": org.str("org_id"), "token_name": "t", "scopes": []string{"sso"}})
+	pt := owner.call("POST", "/partner-tokens", map[string]any{"org_id": org.str("org_id"), "token_name": "t", "scopes": []string{"sso", "onboarding"}})
 	require.Equal(t, http.StatusCreated, pt.Status, string(pt.Raw))
 	grant := tokenGrant(newClient(t, srv.URL), map[string]any{"grant_type": "client_credentials", "client_id": pt.str("client_id"),
 		"client_secret": pt.str("client_secret")})
@@ -50,23 +50,35 @@ func TestSecretsAreNeverKeptOrLoggedInClear(t *testing.T) {
 	ssoSession := app.call("POST", "/sso/exchange", map[string]string{"sso_login_token": ssoLogin.str("sso_login_token")})
 	require.Equal(t, http.StatusOK, ssoSession.Status, string(ssoSession.Raw))
 
+	// Secrets read back, kept sealed: a webhook endpoint's signing secret and a client's own
+	// integration source's client secret (public IP literals: nothing is dialed).
+	hook := ent.call("POST", "/webhook-endpoints", map[string]any{"url": "https://93.184.215.14/hooks"})
+	require.Equal(t, http.StatusCreated, hook.Status, string(hook.Raw))
+	integrationSecret := "integration-client-secret-0123456789"
+	src := op.call("PUT", "/platform/tenants/"+id+"/integrations/acme-pos", map[string]any{"auth_url": "https://93.184.215.14/authorize",
+		"token_url": "https://93.184.215.14/token", "client_id": "acme", "client_secret": integrationSecret,
+		"locations_url": "https://93.184.215.14/locations"})
+	require.Equal(t, http.StatusOK, src.Status, string(src.Raw))
+
 	secrets := map[string]string{
-		"member password":        demoPassword,
-		"new member password":    newPassword,
-		"staff password":         staffPassword,
-		"api key":                key,
-		"api key secret part":    strings.SplitN(key, "_", 3)[2], // stv_<prefix>_<secret>; the secret may hold "_" itself
-		"member refresh token":   d["refreshToken"].(string),
-		"rotated refresh token":  r.str("refresh_token"),
-		"staff refresh token":    staff.JSON["data"].(map[string]any)["refreshToken"].(string),
-		"operator refresh token": opLogin.str("refresh_token"),
-		"operator access token":  opLogin.str("access_token"),
-		"member access token":    d["accessToken"].(string),
-		"partner client secret":  pt.str("client_secret"),
-		"enterprise access":      grant.str("access_token"),
-		"enterprise refresh":     grant.str("refresh_token"),
-		"sso login token":        ssoLogin.str("sso_login_token"),
-		"sso refresh token":      ssoSession.str("refresh_token"),
+		"webhook signing secret":    hook.str("secret"),
+		"integration client secret": integrationSecret,
+		"member password":           demoPassword,
+		"new member password":       newPassword,
+		"staff password":            staffPassword,
+		"api key":                   key,
+		"api key secret part":       strings.SplitN(key, "_", 3)[2], // stv_<prefix>_<secret>; the secret may hold "_" itself
+		"member refresh token":      d["refreshToken"].(string),
+		"rotated refresh token":     r.str("refresh_token"),
+		"staff refresh token":       staff.JSON["data"].(map[string]any)["refreshToken"].(string),
+		"operator refresh token":    opLogin.str("refresh_token"),
+		"operator access token":     opLogin.str("access_token"),
+		"member access token":       d["accessToken"].(string),
+		"partner client secret":     pt.str("client_secret"),
+		"enterprise access":         grant.str("access_token"),
+		"enterprise refresh":        grant.str("refresh_token"),
+		"sso login token":           ssoLogin.str("sso_login_token"),
+		"sso refresh token":         ssoSession.str("refresh_token"),
 	}
 	for name, s := range secrets {
 		secret := s[strings.LastIndex(s, ".")+1:] // a refresh token's secret part, or a JWT's signature
