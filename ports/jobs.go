@@ -1,6 +1,9 @@
 package ports
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Job is a background job's arguments: a value that encodes to JSON, named by its kind
 // ("email.send"), which picks the worker that runs it.
@@ -23,4 +26,11 @@ type Jobs interface {
 type UniqueJob interface {
 	Job
 	UniqueByArgs() bool
+}
+
+// ScheduledJob is a job that must not run before its time: the queue keeps it until RunAt (a time
+// already past runs at once).
+type ScheduledJob interface {
+	Job
+	RunAt() time.Time
 }
