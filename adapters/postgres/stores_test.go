@@ -141,3 +141,8 @@ func TestPrivacySecretIsShared(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, first, got, "the stored secret wins")
 }
+
+func TestFlagStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.Flags(t, partnerEnv(t), postgres.FlagStore{})
+}
