@@ -122,6 +122,7 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 		Billing,
 		Email,
 		Privacy,
+		Flags,
 		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),
 		Surfaces,
 		fx.Supply(oauth.Config{Issuer: cfg.PublicURL, Limits: cfg.Limits}),

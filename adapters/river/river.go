@@ -78,9 +78,9 @@ type Config struct {
 
 // New returns a River client working the platform's jobs on the pool: the periodic purge, the
 // email messages the mailer delivers, the periodic billing sweep with the subscription jobs it
-// enqueues, and the privacy jobs (exports; the periodic deletion sweep, at the billing sweep's
-// interval, with the erasures it enqueues).
-func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, p Privacy, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
+// enqueues, the privacy jobs (exports; the periodic deletion sweep, at the billing sweep's
+// interval, with the erasures it enqueues), and scheduled flag changes.
+func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, p Privacy, f Flags, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
 	workers := rv.NewWorkers()
 	rv.AddWorker(workers, &purgeWorker{m: m})
 	rv.AddWorker(workers, &emailWorker{m: mail, log: log.With("component", "email")})
@@ -89,6 +89,7 @@ func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, 
 	rv.AddWorker(workers, &exportWorker{p: p, log: log.With("component", "privacy")})
 	rv.AddWorker(workers, &eraseWorker{p: p})
 	rv.AddWorker(workers, &privacySweepWorker{p: p})
+	rv.AddWorker(workers, &flagScheduleWorker{f: f})
 	sweep := cfg.BillingSweep
 	if sweep <= 0 {
 		sweep = time.Minute
@@ -114,14 +115,14 @@ func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, 
 
 // Module starts and stops the client with the application.
 var Module = fx.Module("river",
-	fx.Provide(func(lc fx.Lifecycle, cfg Config, pool *pgxpool.Pool, m Maintenance, mail Mailer, b Billing, p Privacy,
+	fx.Provide(func(lc fx.Lifecycle, cfg Config, pool *pgxpool.Pool, m Maintenance, mail Mailer, b Billing, p Privacy, f Flags,
 		log *slog.Logger) (*rv.Client[pgx.Tx], error) {
 		if cfg.Migrate {
 			if err := Migrate(context.Background(), cfg.URL); err != nil {
 				return nil, err
 			}
 		}
-		c, err := New(pool, cfg, m, mail, b, p, log)
+		c, err := New(pool, cfg, m, mail, b, p, f, log)
 		if err != nil {
 			return nil, err
 		}
