@@ -25,6 +25,7 @@ type FlagChanges struct {
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
+	ps     *goredis.PubSub
 	done   chan struct{}
 }
 
@@ -59,7 +60,7 @@ func (f *FlagChanges) Listen(ctx context.Context, changed func(tenantID string),
 	}
 	run, cancel := context.WithCancel(context.Background())
 	f.mu.Lock()
-	f.cancel, f.done = cancel, make(chan struct{})
+	f.cancel, f.ps, f.done = cancel, ps, make(chan struct{})
 	done := f.done
 	f.mu.Unlock()
 	go func() {
@@ -93,13 +94,15 @@ func (f *FlagChanges) Listen(ctx context.Context, changed func(tenantID string),
 	return nil
 }
 
-// Stop ends the listener and waits for it.
+// Stop ends the listener and waits for it. Closing the subscription ends a receive that waits
+// (a receive does not watch its context while it reads).
 func (f *FlagChanges) Stop() {
 	f.mu.Lock()
-	cancel, done := f.cancel, f.done
+	cancel, ps, done := f.cancel, f.ps, f.done
 	f.mu.Unlock()
 	if cancel != nil {
 		cancel()
+		_ = ps.Close()
 		<-done
 	}
 }
