@@ -32,7 +32,9 @@ var Module = fx.Module("redis",
 		fx.Annotate(func(c *goredis.Client, cfg Config) *Revocations { return NewRevocations(c, cfg.Prefix) },
 			fx.As(new(ports.Revocations))),
 		fx.Annotate(func(c *goredis.Client, cfg Config) *Slots { return NewSlots(c, cfg.Prefix) }, fx.As(new(ports.StreamSlots))),
-		func(c *goredis.Client, cfg Config, log *slog.Logger) *FlagChanges { return NewFlagChanges(c, cfg.Prefix, log) },
+		func(c *goredis.Client, cfg Config, log *slog.Logger) *FlagChanges {
+			return NewFlagChanges(c, cfg.Prefix, log)
+		},
 		func(f *FlagChanges) ports.FlagChanges { return f },
 	),
 )

@@ -22,7 +22,7 @@ func Flags(t *testing.T, env PartnerEnv, store flag.Store) {
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	newFlag := func(tenantID, key string) flag.Flag {
 		return flag.Flag{TenantID: tenantID, Key: key, Type: flag.JSON, Description: "About " + key,
-			Variations: []flag.Variation{{Name: "a", Value: map[string]any{"n": 1.5, "s": "x", "l": []any{true, nil}}}, {Name: "b", Value: []any{}}},
+			Variations:       []flag.Variation{{Name: "a", Value: map[string]any{"n": 1.5, "s": "x", "l": []any{true, nil}}}, {Name: "b", Value: []any{}}},
 			DefaultVariation: "a", OffVariation: "b", TargetVariation: "b", Rules: []flag.Rule{{Segment: "beta", Variation: "b"}},
 			On: true, Version: 1, CreatedAt: now, UpdatedAt: now}
 	}

@@ -15,7 +15,7 @@ import (
 // boolFlag is a boolean flag's definition with a rule for the segment.
 func boolFlag(key string, on bool, segment string) map[string]any {
 	f := map[string]any{"key": key, "type": "boolean", "description": "Flag " + key,
-		"variations": []map[string]any{{"name": "on", "value": true}, {"name": "off", "value": false}},
+		"variations":        []map[string]any{{"name": "on", "value": true}, {"name": "off", "value": false}},
 		"default_variation": "off", "off_variation": "off", "on": on}
 	if segment != "" {
 		f["rules"] = []map[string]string{{"segment": segment, "variation": "on"}}
