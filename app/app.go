@@ -92,6 +92,7 @@ var Core = fx.Module("core",
 		newProfiles,
 	),
 	Identity,
+	Enterprise,
 )
 
 // Surfaces provides every HTTP surface.

@@ -33,7 +33,7 @@ func surfaces(t *testing.T) []*surface.Surface {
 	deps := surface.Deps{Version: Version, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	return []*surface.Surface{
 		mobile.New(mux, deps, mobile.Services{}), partner.New(mux, deps, partner.Services{Exports: csv.Exports{}}), subscriber.New(mux, deps, subscriber.Services{}),
-		enterprise.New(mux, deps), platform.New(mux, deps, platform.Services{}),
+		enterprise.New(mux, deps, enterprise.Services{}), platform.New(mux, deps, platform.Services{}),
 	}
 }
 

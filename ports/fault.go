@@ -23,6 +23,9 @@ var (
 	ErrLimitExceeded = errors.New("limit exceeded")
 	// ErrPrecondition means a precondition of the request (If-Match) no longer holds.
 	ErrPrecondition = errors.New("precondition failed")
+	// ErrBadRequest means a protocol request cannot be granted as asked (an OAuth-style token
+	// request: unknown grant type, scopes beyond those granted); the Error carries the fields.
+	ErrBadRequest = errors.New("bad request")
 )
 
 // FieldError names one input field and why it was refused.
@@ -85,6 +88,11 @@ func Invalid(field, reason string) *Error {
 func NotFound(what string) *Error {
 	return &Error{Kind: ErrNotFound, Code: strings.ToUpper(strings.ReplaceAll(what, " ", "_")) + "_NOT_FOUND",
 		Message: "The " + what + " does not exist."}
+}
+
+// BadRequest reports a protocol request that cannot be granted as asked, under a stable code.
+func BadRequest(code, message string, fields ...FieldError) *Error {
+	return &Error{Kind: ErrBadRequest, Code: code, Message: message, Fields: fields}
 }
 
 // Conflict reports a collision with the current state under a stable code.

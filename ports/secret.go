@@ -24,6 +24,9 @@ type Claims struct {
 	TenantID string
 	// PartnerID is set for partner staff and enterprise tokens.
 	PartnerID string
+	// OrgID is set on enterprise tokens: the organization of the partner token they were issued
+	// for.
+	OrgID string
 	// Roles are role names of the authorization policy.
 	Roles []string
 	// Scopes are OAuth scopes granted.

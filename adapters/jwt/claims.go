@@ -28,6 +28,7 @@ type Claims struct {
 	Kind      string   `json:"knd"`
 	TenantID  string   `json:"tid,omitempty"`
 	PartnerID string   `json:"pid,omitempty"`
+	OrgID     string   `json:"org,omitempty"`
 	Roles     []string `json:"roles,omitempty"`
 	// Scope is the space-separated list of granted OAuth scopes (RFC 9068 section 2.2.3).
 	Scope     string `json:"scope,omitempty"`
@@ -58,7 +59,7 @@ func Encode(issuer string, c ports.Claims) Claims {
 	out := Claims{
 		Issuer: issuer, Subject: c.Subject, ID: c.ID,
 		IssuedAt: josejwt.NewNumericDate(time.Unix(c.IssuedAt, 0)), ExpiresAt: josejwt.NewNumericDate(time.Unix(c.ExpiresAt, 0)),
-		Kind: c.Kind, TenantID: c.TenantID, PartnerID: c.PartnerID, Roles: c.Roles, Scope: strings.Join(c.Scopes, " "),
+		Kind: c.Kind, TenantID: c.TenantID, PartnerID: c.PartnerID, OrgID: c.OrgID, Roles: c.Roles, Scope: strings.Join(c.Scopes, " "),
 		SessionID: c.SessionID, ClientID: c.ClientID, ProfileID: c.ProfileID,
 	}
 	if c.Audience != "" {
@@ -70,7 +71,7 @@ func Encode(issuer string, c ports.Claims) Claims {
 // Decode reads the claims back; Audience is the first audience named.
 func (c Claims) Decode() ports.Claims {
 	out := ports.Claims{
-		ID: c.ID, Subject: c.Subject, Kind: c.Kind, TenantID: c.TenantID, PartnerID: c.PartnerID, Roles: c.Roles,
+		ID: c.ID, Subject: c.Subject, Kind: c.Kind, TenantID: c.TenantID, PartnerID: c.PartnerID, OrgID: c.OrgID, Roles: c.Roles,
 		Scopes: strings.Fields(c.Scope), SessionID: c.SessionID, ClientID: c.ClientID, ProfileID: c.ProfileID,
 	}
 	if len(c.Audience) > 0 {

@@ -23,7 +23,9 @@ var conflictCodes = map[string]*ports.Error{
 	"coupons_code":            ports.Conflict("COUPON_CODE_TAKEN", "Another coupon of this client already has this code."),
 	"subscriptions_live": ports.Conflict("SUBSCRIPTION_EXISTS",
 		"This account already has a subscription that has not ended; change its plan or cancel it instead."),
-	"profiles_primary":   ports.Conflict("PRIMARY_PROFILE_EXISTS", "The account already has a primary profile."),
+	"profiles_primary": ports.Conflict("PRIMARY_PROFILE_EXISTS", "The account already has a primary profile."),
+	"organizations_provider": ports.Conflict("ORGANIZATION_EXISTS",
+		"An organization of this partner already has this provider_id."),
 	"flags_pkey":         ports.Conflict("FLAG_EXISTS", "A flag of this client already has this key."),
 	"flag_segments_pkey": ports.Conflict("SEGMENT_EXISTS", "A segment of this client already has this key."),
 }

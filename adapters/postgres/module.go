@@ -22,7 +22,9 @@ import (
 	"github.com/stvos/stvos/core/member"
 	"github.com/stvos/stvos/core/notification"
 	"github.com/stvos/stvos/core/operator"
+	"github.com/stvos/stvos/core/organization"
 	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/core/partnertoken"
 	"github.com/stvos/stvos/core/payment"
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/playback"
@@ -30,6 +32,7 @@ import (
 	"github.com/stvos/stvos/core/product"
 	"github.com/stvos/stvos/core/profile"
 	"github.com/stvos/stvos/core/session"
+	"github.com/stvos/stvos/core/sso"
 	"github.com/stvos/stvos/core/staff"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/useradmin"
@@ -53,9 +56,10 @@ var Module = fx.Module("postgres",
 		fx.Annotate(func(u *UnitOfWork) *UnitOfWork { return u }, fx.As(new(ports.UnitOfWork))),
 		fx.Annotate(func() TenantStore { return TenantStore{} },
 			fx.As(new(tenant.Store)), fx.As(new(tenant.StringsStore)), fx.As(new(partner.TenantChecker)),
-			fx.As(new(staff.TenantStatus))),
+			fx.As(new(staff.TenantStatus)), fx.As(new(partnertoken.TenantStatus))),
 		fx.Annotate(func() Directory { return Directory{} }, fx.As(new(ports.Directory))),
-		fx.Annotate(func() PartnerStore { return PartnerStore{} }, fx.As(new(partner.Store)), fx.As(new(staff.Store))),
+		fx.Annotate(func() PartnerStore { return PartnerStore{} }, fx.As(new(partner.Store)), fx.As(new(staff.Store)),
+			fx.As(new(partnertoken.Partners))),
 		fx.Annotate(func() AuditStore { return AuditStore{} }, fx.As(new(audit.Store))),
 		fx.Annotate(func() GrantStore { return GrantStore{} }, fx.As(new(grant.ClientStore)), fx.As(new(grant.RecordStore))),
 		fx.Annotate(func() DeviceStore { return DeviceStore{} }, fx.As(new(device.Store))),
@@ -80,6 +84,9 @@ var Module = fx.Module("postgres",
 		fx.Annotate(NewIdempotencyStore, fx.As(new(ports.Idempotency))),
 		NewOAuthSecrets,
 		fx.Annotate(func() PrivacyStore { return PrivacyStore{} }, fx.As(new(privacy.Store))),
+		fx.Annotate(func() OrganizationStore { return OrganizationStore{} }, fx.As(new(organization.Store))),
+		fx.Annotate(func() PartnerTokenStore { return PartnerTokenStore{} }, fx.As(new(partnertoken.Store))),
+		fx.Annotate(func() SSOStore { return SSOStore{} }, fx.As(new(sso.Store))),
 		NewPrivacySecrets,
 	),
 )

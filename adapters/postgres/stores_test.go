@@ -146,3 +146,9 @@ func TestFlagStoreContract(t *testing.T) {
 	t.Parallel()
 	contract.Flags(t, partnerEnv(t), postgres.FlagStore{})
 }
+
+func TestEnterpriseStoresContract(t *testing.T) {
+	t.Parallel()
+	contract.Enterprise(t, setup(t).tenants(), contract.EnterpriseStores{Partners: postgres.PartnerStore{}, Users: postgres.UserStore{},
+		Organizations: postgres.OrganizationStore{}, Tokens: postgres.PartnerTokenStore{}, Tickets: postgres.SSOStore{}})
+}

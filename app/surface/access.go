@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -32,13 +33,23 @@ const (
 	UserToken Credential = "user_token"
 	// StaffToken is a partner staff member's bearer token.
 	StaffToken Credential = "staff_token"
+	// EnterpriseToken is an enterprise partner's machine access token, issued at POST /token of
+	// the enterprise surface for a partner token (client credentials). It acts for its partner
+	// inside its client and reaches only operations whose Access.Scope it holds.
+	EnterpriseToken Credential = "enterprise_token"
 )
+
+// AnyScope as an Access.Scope admits a scoped token (an enterprise token) holding any scope;
+// the handler narrows further (managing partner tokens: a token may not mint or revoke a token
+// with scopes it does not hold itself).
+const AnyScope = "*"
 
 // tokenKinds says, for each bearer credential, the audience and kind of principal it takes.
 var tokenKinds = map[Credential]struct{ audience, kind string }{
-	OperatorToken: {session.AudiencePlatform, session.KindOperator},
-	UserToken:     {session.AudienceTenant, session.KindUser},
-	StaffToken:    {session.AudiencePartner, session.KindPartnerStaff},
+	OperatorToken:   {session.AudiencePlatform, session.KindOperator},
+	UserToken:       {session.AudienceTenant, session.KindUser},
+	StaffToken:      {session.AudiencePartner, session.KindPartnerStaff},
+	EnterpriseToken: {session.AudienceEnterprise, session.KindEnterprise},
 }
 
 // Access is what an operation declares about who may call it. Every operation must declare one
@@ -48,6 +59,12 @@ type Access struct {
 	Public bool
 	// Requires lists the credentials the caller must present, all of them.
 	Requires []Credential
+	// Or lists other sets of credentials that may call the operation instead of Requires, each
+	// needing all of its credentials. The set is chosen by the audience of the bearer token
+	// presented (then verified as usual): a set without a bearer credential suits a request
+	// without one. Example: an enterprise operation that a partner's staff (staff token and the
+	// client's API key) may also call.
+	Or [][]Credential
 	// Permission is "object:action" in the authorization policy, such as "platform:tenants:write".
 	Permission string
 	// TenantParam names the path parameter that holds the tenant the operation acts in (platform
@@ -60,7 +77,7 @@ type Access struct {
 	// Scope is the OAuth scope a delegated token (one issued to an OAuth client) must hold to
 	// call the operation. An operation without a scope refuses every delegated token, so admin
 	// operations stay out of third-party apps' reach. First-party sign-in tokens are not limited
-	// by it.
+	// by it. AnyScope admits a scoped token holding any scope.
 	Scope string
 }
 
@@ -90,29 +107,50 @@ func AccessOf(op *huma.Operation) (Access, error) {
 		return a, fmt.Errorf("%s %s is public but names a permission", op.Method, op.Path)
 	case !a.Public && (strings.Count(a.Permission, ":") < 1 || len(a.Requires) == 0):
 		return a, fmt.Errorf("%s %s needs a permission object:action and a credential", op.Method, op.Path)
+	case a.Public && len(a.Or) > 0:
+		return a, fmt.Errorf("%s %s is public but names credentials", op.Method, op.Path)
+	}
+	for _, set := range a.Or {
+		if len(set) == 0 {
+			return a, fmt.Errorf("%s %s has an empty set of credentials", op.Method, op.Path)
+		}
 	}
 	return a, nil
 }
 
-// security documents the credentials: the first-party requirement, and for operations open to
-// delegated tokens the alternative of an OAuth 2.0 token holding the scope.
+// security documents the credentials: each set of credentials that may call the operation, and
+// for operations open to delegated tokens the alternative of an OAuth 2.0 token holding the scope.
+// An enterprise token is documented as the enterprise scheme with the operation's scope.
 func (a Access) security() []map[string][]string {
 	if a.Public {
 		return nil
 	}
-	req, delegated := map[string][]string{}, map[string][]string{}
-	for _, c := range a.Requires {
-		if c == APIKey {
-			req["apiKey"], delegated["apiKey"] = []string{}, []string{}
-		} else {
-			req["bearer"] = []string{}
-			delegated["oauth2"] = []string{a.Scope}
+	sets := append([][]Credential{a.Requires}, a.Or...)
+	// On an enterprise operation the scope is the enterprise token's; no OAuth app reaches it.
+	enterprise := slices.ContainsFunc(sets, func(set []Credential) bool { return slices.Contains(set, EnterpriseToken) })
+	var out []map[string][]string
+	for _, set := range sets {
+		req, delegated := map[string][]string{}, map[string][]string{}
+		for _, c := range set {
+			switch c {
+			case APIKey:
+				req["apiKey"], delegated["apiKey"] = []string{}, []string{}
+			case EnterpriseToken:
+				req["enterprise"] = []string{}
+				if a.Scope != "" && a.Scope != AnyScope {
+					req["enterprise"] = []string{a.Scope}
+				}
+			default:
+				req["bearer"] = []string{}
+				delegated["oauth2"] = []string{a.Scope}
+			}
+		}
+		out = append(out, req)
+		if !enterprise && a.Scope != "" && a.Scope != AnyScope && delegated["oauth2"] != nil {
+			out = append(out, delegated)
 		}
 	}
-	if a.Scope == "" || delegated["oauth2"] == nil {
-		return []map[string][]string{req}
-	}
-	return []map[string][]string{req, delegated}
+	return out
 }
 
 func (a Access) errors() []int {
@@ -132,6 +170,8 @@ type Principal struct {
 	SessionID string
 	Roles     []string
 	Scopes    []string
+	// OrgID is the organization of an enterprise token's partner token.
+	OrgID string
 	// Tenant is the caller's tenant, resolved and active, when the caller belongs to one.
 	Tenant *tenant.Tenant
 	// APIKeyID is the API key presented, if any.
@@ -141,8 +181,9 @@ type Principal struct {
 }
 
 // Delegated reports whether the caller acts through a token issued to an OAuth client (a
-// third-party app) rather than a first-party sign-in. A token that carries scopes is delegated
-// even without a client id: only OAuth grants carry scopes.
+// third-party app) or to an enterprise partner token, rather than a first-party sign-in. A token
+// that carries scopes is delegated even without a client id: only OAuth grants and enterprise
+// tokens carry scopes.
 func (p Principal) Delegated() bool { return p.ClientID != "" || len(p.Scopes) > 0 }
 
 // Actor is the caller as audit records name them.

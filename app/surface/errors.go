@@ -101,6 +101,7 @@ var kindStatus = []struct {
 	{ports.ErrForbidden, http.StatusForbidden},
 	{ports.ErrLimitExceeded, http.StatusTooManyRequests},
 	{ports.ErrPrecondition, http.StatusPreconditionFailed},
+	{ports.ErrBadRequest, http.StatusBadRequest},
 }
 
 // newError builds the surface's error for a status, mapping domain errors to their status.

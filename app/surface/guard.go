@@ -37,6 +37,7 @@ func (s *Surface) guard(ctx huma.Context, next func(huma.Context)) {
 		s.fail(ctx, fmt.Errorf("surface: %w", err))
 		return
 	}
+	acc = chooseCredentials(ctx, acc)
 	addr := s.addressLimit(ctx, acc)
 	if acc.Public {
 		if _, _, ok := s.admit(ctx, ports.AdmissionQuery{Limits: []ports.KeyedLimit{addr}}); ok {
@@ -213,8 +214,8 @@ func (c *caller) takeClaims(claims ports.Claims, kind string) error {
 		return ports.Forbidden("FORBIDDEN", "These credentials may not call this operation.")
 	}
 	c.claims = &claims
-	c.p.Kind, c.p.Subject, c.p.PartnerID, c.p.SessionID, c.p.Roles, c.p.Scopes, c.p.ClientID =
-		claims.Kind, claims.Subject, claims.PartnerID, claims.SessionID, claims.Roles, claims.Scopes, claims.ClientID
+	c.p.Kind, c.p.Subject, c.p.PartnerID, c.p.SessionID, c.p.Roles, c.p.Scopes, c.p.ClientID, c.p.OrgID =
+		claims.Kind, claims.Subject, claims.PartnerID, claims.SessionID, claims.Roles, claims.Scopes, claims.ClientID, claims.OrgID
 	return nil
 }
 
@@ -256,7 +257,7 @@ func (s *Surface) authorize(ctx huma.Context, acc Access, p Principal) error {
 	if p.TenantID != "" && domain != p.TenantID {
 		return ports.Forbidden("FORBIDDEN", "The credentials do not belong to this client.")
 	}
-	if p.Delegated() && (acc.Scope == "" || !slices.Contains(p.Scopes, acc.Scope)) {
+	if p.Delegated() && (acc.Scope == "" || (acc.Scope != AnyScope && !slices.Contains(p.Scopes, acc.Scope))) {
 		msg := "This operation cannot be called with a token issued to an app."
 		if acc.Scope != "" {
 			msg = "The token was not granted the scope " + acc.Scope + "."

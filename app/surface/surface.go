@@ -41,6 +41,9 @@ type Spec struct {
 	Title       string
 	Description string
 	Style       Style
+	// SecuritySchemes are documented besides the shared ones (apiKey, bearer, oauth2), such as
+	// the enterprise surface's client-credentials tokens.
+	SecuritySchemes map[string]*huma.SecurityScheme
 }
 
 // Deps are the services the guard needs.
@@ -109,6 +112,9 @@ func New(mux *http.ServeMux, spec Spec, deps Deps) *Surface {
 	cfg.SchemasPath = ""
 	cfg.Info.Description = spec.Description
 	cfg.Components.SecuritySchemes = securitySchemes(deps.PublicURL)
+	for name, sc := range spec.SecuritySchemes {
+		cfg.Components.SecuritySchemes[name] = sc
+	}
 	s := &Surface{Spec: spec, deps: deps, tokens: newVerifiedTokens()}
 	errSchema := s.errorSchema(cfg.Components.Schemas)
 	cfg.OnAddOperation = append(cfg.OnAddOperation, func(oapi *huma.OpenAPI, op *huma.Operation) {

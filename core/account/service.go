@@ -96,6 +96,65 @@ func (s *Service) Register(ctx context.Context, tenantID string, r Registration,
 	return u, ts, err
 }
 
+// Provision finds the tenant's user with the email, or creates one without a password (an
+// active subscriber named name): how people come from outside, with an enterprise organization
+// or by single sign-on. It runs in the caller's tenant unit of work and reports whether the user
+// was created; an existing user is linked as is (their name and password untouched). The
+// address is validated here; a user created by a concurrent request answers EMAIL_TAKEN.
+func (s *Service) Provision(ctx context.Context, tenantID, email, name string) (User, bool, error) {
+	email = credential.NormalizeEmail(email)
+	var v ports.Validation
+	credential.ValidateEmail(&v, "email", email)
+	if err := v.Err(); err != nil {
+		return User{}, false, err
+	}
+	found, err := s.d.Store.UserByEmail(ctx, email)
+	if err == nil {
+		return found, false, nil
+	}
+	if !errors.Is(err, ports.ErrNotFound) {
+		return User{}, false, err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = email
+	}
+	u := New(tenantID, email, "", clipName(name), []string{session.RoleSubscriber}, s.d.Clock.Now())
+	u.TermsAcceptedAt = nil
+	if err := s.d.Store.CreateUser(ctx, u); err != nil {
+		return User{}, false, err
+	}
+	return u, true, nil
+}
+
+func clipName(name string) string {
+	r := []rune(name)
+	if len(r) > MaxDisplayName {
+		return string(r[:MaxDisplayName])
+	}
+	return name
+}
+
+// OpenSession signs the user in without a password (single sign-on vouched for by their
+// partner), in the caller's tenant unit of work: the sign-in is recorded and a suspended user
+// is refused.
+func (s *Service) OpenSession(ctx context.Context, userID string, c session.Client) (User, session.TokenSet, error) {
+	u, err := s.d.Store.User(ctx, userID)
+	if err != nil {
+		return User{}, session.TokenSet{}, err
+	}
+	if u.Status != UserActive {
+		return User{}, session.TokenSet{}, credential.ErrSuspended
+	}
+	now := s.d.Clock.Now()
+	u.LastLoginAt = &now
+	if err := s.d.Store.SaveUser(ctx, u); err != nil {
+		return User{}, session.TokenSet{}, err
+	}
+	ts, err := s.d.Sessions.Open(ctx, u.Principal(), c, SessionTTL)
+	return u, ts, err
+}
+
 // Login signs a user of the tenant in and opens a session.
 func (s *Service) Login(ctx context.Context, tenantID, email, password string, c session.Client) (User, session.TokenSet, error) {
 	var ts session.TokenSet

@@ -80,9 +80,11 @@ func NewPasswords(h ports.PasswordHasher, t *throttle.Throttle) (*Passwords, err
 func (p *Passwords) Hash(password string) (string, error) { return p.hasher.Hash(password) }
 
 // Check verifies a password against the account found (or not: lookupErr is ports.ErrNotFound),
-// spending the same time either way. A wrong email or password is ErrBadCredentials.
+// spending the same time either way. A wrong email or password is ErrBadCredentials, and so is
+// any password for an account that has none (one provisioned by single sign-on or with an
+// enterprise organization: it signs in that way until a password is set).
 func (p *Passwords) Check(password, hash string, lookupErr error) error {
-	if errors.Is(lookupErr, ports.ErrNotFound) {
+	if errors.Is(lookupErr, ports.ErrNotFound) || (lookupErr == nil && hash == "") {
 		_, _ = p.hasher.Verify(password, p.dummy)
 		return ErrBadCredentials
 	}

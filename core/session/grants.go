@@ -49,7 +49,7 @@ func (s *Service) GrantLive(ctx context.Context, sessionID string) (bool, error)
 func (s *Service) EndGrant(ctx context.Context, sessionID string) error {
 	sess, err := s.d.Store.Session(ctx, sessionID)
 	if errors.Is(err, ports.ErrNotFound) {
-		return s.d.Revocations.Revoke(ctx, []string{sessionID}, AccessTokenTTL+time.Minute)
+		return s.d.Revocations.Revoke(ctx, []string{sessionID}, revocationTTL)
 	}
 	if err != nil {
 		return err

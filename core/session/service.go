@@ -41,19 +41,21 @@ func (s *Service) Open(ctx context.Context, p Principal, c Client, ttl time.Dura
 	if err := s.d.Store.CreateSession(ctx, sess); err != nil {
 		return TokenSet{}, err
 	}
-	return s.issue(ctx, p, sess.ID, refresh)
+	return s.issue(ctx, p, sess, refresh)
 }
 
-func (s *Service) issue(ctx context.Context, p Principal, sessionID, refresh string) (TokenSet, error) {
+func (s *Service) issue(ctx context.Context, p Principal, sess Session, refresh string) (TokenSet, error) {
 	now := s.d.Clock.Now()
+	ttl := p.accessTTL()
 	tok, err := s.d.Signer.Sign(ctx, ports.Claims{
-		ID: ports.NewID(), Subject: p.SubjectID, Kind: p.Kind, TenantID: p.TenantID, PartnerID: p.PartnerID,
-		Roles: p.Roles, SessionID: sessionID, Audience: p.Audience(), IssuedAt: now.Unix(), ExpiresAt: now.Add(AccessTokenTTL).Unix(),
+		ID: ports.NewID(), Subject: p.SubjectID, Kind: p.Kind, TenantID: p.TenantID, PartnerID: p.PartnerID, OrgID: p.OrgID,
+		Roles: p.Roles, Scopes: p.Scopes, SessionID: sess.ID, Audience: p.Audience(), IssuedAt: now.Unix(), ExpiresAt: now.Add(ttl).Unix(),
 	})
 	if err != nil {
 		return TokenSet{}, err
 	}
-	return TokenSet{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(AccessTokenTTL.Seconds()), RefreshToken: refresh, SessionID: sessionID, SubjectID: p.SubjectID}, nil
+	return TokenSet{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(ttl.Seconds()), RefreshToken: refresh,
+		RefreshExpiresIn: max(int(sess.ExpiresAt.Sub(now).Seconds()), 0), SessionID: sess.ID, SubjectID: p.SubjectID}, nil
 }
 
 // Reread finds who a session is for now, so a refresh carries current roles; a principal that
@@ -102,7 +104,7 @@ func (s *Service) Refresh(ctx context.Context, kind, tenantID, refreshToken stri
 		if err := s.d.Store.SaveSession(ctx, sess); err != nil {
 			return err
 		}
-		ts, err = s.issue(ctx, p, sess.ID, refresh)
+		ts, err = s.issue(ctx, p, sess, refresh)
 		return err
 	})
 	if err == nil && reused {
@@ -123,7 +125,7 @@ func (s *Service) Renew(ctx context.Context, p Principal, sessionID string) (Tok
 	if err := s.d.Store.SaveSession(ctx, sess); err != nil {
 		return TokenSet{}, err
 	}
-	return s.issue(ctx, p, sess.ID, refresh)
+	return s.issue(ctx, p, sess, refresh)
 }
 
 // revoke marks a session revoked and tells every server to refuse its access tokens.
@@ -132,7 +134,7 @@ func (s *Service) revoke(ctx context.Context, sess *Session, now time.Time) erro
 	if err := s.d.Store.SaveSession(ctx, *sess); err != nil {
 		return err
 	}
-	return s.d.Revocations.Revoke(ctx, []string{sess.ID}, AccessTokenTTL+time.Minute)
+	return s.d.Revocations.Revoke(ctx, []string{sess.ID}, revocationTTL)
 }
 
 // RevokeAll revokes the subject's sessions but keep (if not empty), in the caller's unit of
@@ -142,7 +144,7 @@ func (s *Service) RevokeAll(ctx context.Context, kind, subjectID, keep string) e
 	if err != nil {
 		return err
 	}
-	return s.d.Revocations.Revoke(ctx, ids, AccessTokenTTL+time.Minute)
+	return s.d.Revocations.Revoke(ctx, ids, revocationTTL)
 }
 
 // Logout ends the session the caller's token belongs to.

@@ -23,6 +23,9 @@ const (
 	RoleSuperadmin = "superadmin"
 	RoleAdmin      = "admin"
 	RoleSubscriber = "subscriber"
+	// RoleEnterprise is the role of every enterprise token; what it reaches is narrowed by the
+	// token's scopes.
+	RoleEnterprise = "enterprise"
 )
 
 // Audiences of access tokens, one per kind of principal: a token is accepted only by the
@@ -31,18 +34,44 @@ const (
 	AudiencePlatform = "platform"
 	AudienceTenant   = "tenant"
 	AudiencePartner  = "partner"
+	// AudienceEnterprise is the audience of an enterprise partner token's access tokens (issued
+	// at POST /token of the enterprise surface).
+	AudienceEnterprise = "enterprise"
 )
 
-// AccessTokenTTL is the life of every access token.
+// AccessTokenTTL is the life of an access token unless its principal asks for another.
 const AccessTokenTTL = 15 * time.Minute
+
+// MaxAccessTokenTTL bounds the life a principal may ask for (Principal.AccessTTL): an enterprise
+// client may ask for up to an hour. Revocations are kept this long (and a minute more), so an
+// ended session's tokens are refused for as long as any of them can live.
+const MaxAccessTokenTTL = time.Hour
+
+// revocationTTL is how long a revoked session id is remembered by every server.
+const revocationTTL = MaxAccessTokenTTL + time.Minute
 
 // Principal is who a session is for, as its tokens state it.
 type Principal struct {
 	Kind      string
 	SubjectID string
 	TenantID  string // empty for operators
-	PartnerID string // partner staff
+	PartnerID string // partner staff and enterprise tokens
 	Roles     []string
+	// Scopes are the scopes an enterprise token's access tokens carry; empty for first-party
+	// sign-ins.
+	Scopes []string
+	// OrgID is the organization an enterprise token belongs to.
+	OrgID string
+	// AccessTTL is the life of the access tokens issued now; zero means AccessTokenTTL, and it
+	// may not exceed MaxAccessTokenTTL.
+	AccessTTL time.Duration
+}
+
+func (p Principal) accessTTL() time.Duration {
+	if p.AccessTTL <= 0 {
+		return AccessTokenTTL
+	}
+	return min(p.AccessTTL, MaxAccessTokenTTL)
 }
 
 // Audience returns the audience of the principal's tokens.
@@ -52,6 +81,8 @@ func (p Principal) Audience() string {
 		return AudiencePlatform
 	case KindPartnerStaff:
 		return AudiencePartner
+	case KindEnterprise:
+		return AudienceEnterprise
 	default:
 		return AudienceTenant
 	}
@@ -91,8 +122,11 @@ type TokenSet struct {
 	TokenType    string
 	ExpiresIn    int
 	RefreshToken string
-	SessionID    string
-	SubjectID    string
+	// RefreshExpiresIn is how many seconds the session (so its refresh token) may still be
+	// refreshed.
+	RefreshExpiresIn int
+	SessionID        string
+	SubjectID        string
 }
 
 // clip bounds a client-supplied description.

@@ -35,6 +35,21 @@ func TestSecretsAreNeverKeptOrLoggedInClear(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
 	opLogin := newClient(t, srv.URL).call("POST", "/platform/auth/login", map[string]string{"email": "ops@stvos.test", "password": demoPassword})
 
+	// The enterprise credentials: a partner token's client secret, its access and refresh
+	// tokens, and an SSO login token with the session it is traded for.
+	owner := newClient(t, srv.URL).with("X-API-Key", key).with("Authorization", "Bearer "+staff.JSON["data"].(map[string]any)["accessToken"].(string))
+	org := owner.call("POST", "/organizations", orgBody("Org", "org-1", "org-owner@p.test"))
+	require.Equal(t, http.StatusCreated, org.Status, string(org.Raw))
+	pt := owner.call("POST", "/partner-tokens", map[string]any{"org_id": org.str("org_id"), "token_name": "t", "scopes": []string{"sso"}})
+	require.Equal(t, http.StatusCreated, pt.Status, string(pt.Raw))
+	grant := tokenGrant(newClient(t, srv.URL), map[string]any{"grant_type": "client_credentials", "client_id": pt.str("client_id"),
+		"client_secret": pt.str("client_secret")})
+	ent := bearerOf(t, srv.URL, grant)
+	ssoLogin := ent.call("POST", "/sso/sessions", map[string]any{"email": "sso@p.test", "full_name": "S", "phone_number": "+14155550123"})
+	require.Equal(t, http.StatusCreated, ssoLogin.Status, string(ssoLogin.Raw))
+	ssoSession := app.call("POST", "/sso/exchange", map[string]string{"sso_login_token": ssoLogin.str("sso_login_token")})
+	require.Equal(t, http.StatusOK, ssoSession.Status, string(ssoSession.Raw))
+
 	secrets := map[string]string{
 		"member password":        demoPassword,
 		"new member password":    newPassword,
@@ -47,6 +62,11 @@ func TestSecretsAreNeverKeptOrLoggedInClear(t *testing.T) {
 		"operator refresh token": opLogin.str("refresh_token"),
 		"operator access token":  opLogin.str("access_token"),
 		"member access token":    d["accessToken"].(string),
+		"partner client secret":  pt.str("client_secret"),
+		"enterprise access":      grant.str("access_token"),
+		"enterprise refresh":     grant.str("refresh_token"),
+		"sso login token":        ssoLogin.str("sso_login_token"),
+		"sso refresh token":      ssoSession.str("refresh_token"),
 	}
 	for name, s := range secrets {
 		secret := s[strings.LastIndex(s, ".")+1:] // a refresh token's secret part, or a JWT's signature
