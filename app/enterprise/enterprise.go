@@ -18,6 +18,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/flag"
 	"github.com/stvos/stvos/core/organization"
 	"github.com/stvos/stvos/core/partnertoken"
 	"github.com/stvos/stvos/core/sso"
@@ -47,6 +48,7 @@ type Services struct {
 	Organizations *organization.Service
 	PartnerTokens *partnertoken.Service
 	SSO           *sso.Service
+	Flags         *flag.Service
 }
 
 // New builds the surface and registers its routes.
@@ -56,6 +58,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerPartnerTokens(s, svc.PartnerTokens)
 	registerOrganizations(s, svc.Organizations)
 	registerSSO(s, svc.SSO)
+	registerFlags(s, svc.Flags)
 	return s
 }
 
