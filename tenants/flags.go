@@ -2,11 +2,13 @@ package tenants
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/stvos/stvos/core/flag"
+	"github.com/stvos/stvos/ports"
 )
 
 // FlagStores hands each client the flag store it chose (its adapters["flags"]; PostgreSQL when it
@@ -34,7 +36,9 @@ func (s *FlagStores) For(ctx context.Context, tenantID string) (flag.Store, erro
 	c, ok := s.tenants.CachedTenant(tenantID)
 	if !ok {
 		var err error
-		if c, err = s.tenants.LoadTenant(ctx, tenantID); err != nil {
+		if c, err = s.tenants.LoadTenant(ctx, tenantID); errors.Is(err, ErrUnknownTenant) {
+			return nil, ports.NotFound("tenant") // an operator named a client that does not exist
+		} else if err != nil {
 			return nil, err
 		}
 	}

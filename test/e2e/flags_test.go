@@ -142,6 +142,7 @@ func TestFlagAdministration(t *testing.T) {
 	r = appB.call("POST", "/ofrep/v1/evaluate/flags/b-only", nil)
 	require.Equal(t, "STATIC", r.str("reason"), string(r.Raw))
 	op.call("GET", "/platform/tenants/not-a-client/flags", nil).flatError(t, http.StatusUnprocessableEntity, "VALIDATION_FAILED")
+	op.call("GET", "/platform/tenants/01a2378b-e8be-79d0-aedc-c10c774f94c2/flags", nil).flatError(t, http.StatusNotFound, "TENANT_NOT_FOUND")
 	r = op.call("GET", "/platform/tenants/"+idA+"/segments", nil)
 	require.Equal(t, []string{"beta"}, dataKeys(r))
 
