@@ -178,8 +178,6 @@ type Routes struct {
 	Prefix string
 	// Tag prefixes the operations' tags, such as "admin-".
 	Tag string
-	// IDSuffix makes operation ids unique across surfaces, such as "" or "-of-tenant".
-	IDSuffix string
 	// Access declares an operation's access for a permission action ("read" or "write").
 	Access func(act string) map[string]any
 	// Errors are the statuses every operation of the surface may answer besides its own.
@@ -189,7 +187,7 @@ type Routes struct {
 }
 
 func (rt Routes) op(id, method, path, tag, summary, act string, errs ...int) huma.Operation {
-	op := huma.Operation{OperationID: id + rt.IDSuffix, Method: method, Path: rt.Prefix + path, Tags: []string{rt.Tag + tag},
+	op := huma.Operation{OperationID: id, Method: method, Path: rt.Prefix + path, Tags: []string{rt.Tag + tag},
 		Summary: summary, Metadata: rt.Access(act), Errors: append(append([]int{}, rt.Errors...), errs...),
 		Parameters: append([]*huma.Param{}, rt.Params...)}
 	return op

@@ -22,8 +22,8 @@
 // never how it evaluates: a context targeted by any owner is targeted.
 //
 // Evaluation runs in process over an immutable compiled snapshot of one client's definitions
-// (Snapshot), cached per client and replaced when any process announces a change (ports.Changes
-// is for tenants; flags announce through Announcer after their change commits).
+// (Snapshot), cached per client (Cache) and dropped when any process announces a change of the
+// client's flags (ports.FlagChanges, after the change commits).
 package flag
 
 import (
