@@ -125,6 +125,7 @@ func Options(cfg Config, log *slog.Logger) fx.Option {
 		Email,
 		Privacy,
 		Onboarding,
+		Flags,
 		fx.Provide(http.NewServeMux, policies.New, newSurfaceDeps),
 		Surfaces,
 		fx.Supply(oauth.Config{Issuer: cfg.PublicURL, Limits: cfg.Limits}),

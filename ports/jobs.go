@@ -1,6 +1,9 @@
 package ports
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Job is a background job's arguments: a value that encodes to JSON, named by its kind
 // ("email.send"), which picks the worker that runs it.
@@ -29,4 +32,11 @@ type UniqueJob interface {
 type RetriedJob interface {
 	Job
 	MaxAttempts() int
+}
+
+// ScheduledJob is a job that must not run before its time: the queue keeps it until RunAt (a time
+// already past runs at once).
+type ScheduledJob interface {
+	Job
+	RunAt() time.Time
 }

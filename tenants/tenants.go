@@ -37,6 +37,10 @@ const (
 	// DefaultEmail is the sender of a client that chose none: the outbox, which keeps messages
 	// in the database and sends nothing.
 	DefaultEmail = "outbox"
+	// PortFlags is the feature flag store (flag.Store).
+	PortFlags = "flags"
+	// DefaultFlags is the flag store of a client that chose none.
+	DefaultFlags = "postgres"
 )
 
 // DefaultCatalog is the platform's adapters today, by port.
@@ -44,6 +48,7 @@ func DefaultCatalog() Catalog {
 	return NewCatalog(map[string][]string{
 		PortEmail:        {"outbox", "smtp"},
 		"exports":        {"csv"},
+		PortFlags:        {"postgres"},
 		PortIntegrations: {"sandbox", "oauth2"},
 		PortPayments:     {"sandbox", "stripe"},
 		"rate_limits":    {"redis"},

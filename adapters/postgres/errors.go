@@ -26,6 +26,8 @@ var conflictCodes = map[string]*ports.Error{
 	"profiles_primary": ports.Conflict("PRIMARY_PROFILE_EXISTS", "The account already has a primary profile."),
 	"organizations_provider": ports.Conflict("ORGANIZATION_EXISTS",
 		"An organization of this partner already has this provider_id."),
+	"flags_pkey":         ports.Conflict("FLAG_EXISTS", "A flag of this client already has this key."),
+	"flag_segments_pkey": ports.Conflict("SEGMENT_EXISTS", "A segment of this client already has this key."),
 }
 
 // translate turns a pgx error into the port's error kinds, once, at the edge of the adapter.

@@ -142,6 +142,11 @@ func TestPrivacySecretIsShared(t *testing.T) {
 	require.Equal(t, first, got, "the stored secret wins")
 }
 
+func TestFlagStoreContract(t *testing.T) {
+	t.Parallel()
+	contract.Flags(t, partnerEnv(t), postgres.FlagStore{})
+}
+
 func TestEnterpriseStoresContract(t *testing.T) {
 	t.Parallel()
 	contract.Enterprise(t, setup(t).tenants(), contract.EnterpriseStores{Partners: postgres.PartnerStore{}, Users: postgres.UserStore{},

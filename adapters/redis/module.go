@@ -20,7 +20,7 @@ type Config struct {
 }
 
 // Module provides the client, the checker (rate limits, admission, change announcements), the
-// revocation list and the stream slots.
+// revocation list, the stream slots and the announcements of flag changes.
 var Module = fx.Module("redis",
 	fx.Provide(
 		newClient,
@@ -32,6 +32,10 @@ var Module = fx.Module("redis",
 		fx.Annotate(func(c *goredis.Client, cfg Config) *Revocations { return NewRevocations(c, cfg.Prefix) },
 			fx.As(new(ports.Revocations))),
 		fx.Annotate(func(c *goredis.Client, cfg Config) *Slots { return NewSlots(c, cfg.Prefix) }, fx.As(new(ports.StreamSlots))),
+		func(c *goredis.Client, cfg Config, log *slog.Logger) *FlagChanges {
+			return NewFlagChanges(c, cfg.Prefix, log)
+		},
+		func(f *FlagChanges) ports.FlagChanges { return f },
 	),
 )
 

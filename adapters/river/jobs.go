@@ -50,6 +50,12 @@ func (j *Jobs) Enqueue(ctx context.Context, job ports.Job) error {
 		}
 		opts.MaxAttempts = r.MaxAttempts()
 	}
+	if s, ok := job.(ports.ScheduledJob); ok {
+		if opts == nil {
+			opts = &rv.InsertOpts{}
+		}
+		opts.ScheduledAt = s.RunAt()
+	}
 	if _, err := j.client.InsertTx(ctx, tx, job, opts); err != nil {
 		return fmt.Errorf("river: enqueue %s: %w", job.Kind(), err)
 	}

@@ -79,8 +79,8 @@ type Config struct {
 // New returns a River client working the platform's jobs on the pool: the periodic purge, the
 // email messages the mailer delivers, the periodic billing sweep with the subscription jobs it
 // enqueues, the privacy jobs (exports; the periodic deletion sweep, at the billing sweep's
-// interval, with the erasures it enqueues), and webhook deliveries.
-func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, p Privacy, w Webhooks, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
+// interval, with the erasures it enqueues), webhook deliveries and scheduled flag changes.
+func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, p Privacy, w Webhooks, f Flags, log *slog.Logger) (*rv.Client[pgx.Tx], error) {
 	workers := rv.NewWorkers()
 	rv.AddWorker(workers, &purgeWorker{m: m})
 	rv.AddWorker(workers, &emailWorker{m: mail, log: log.With("component", "email")})
@@ -90,6 +90,7 @@ func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, 
 	rv.AddWorker(workers, &eraseWorker{p: p})
 	rv.AddWorker(workers, &privacySweepWorker{p: p})
 	rv.AddWorker(workers, &webhookWorker{w: w, log: log.With("component", "webhooks")})
+	rv.AddWorker(workers, &flagScheduleWorker{f: f})
 	sweep := cfg.BillingSweep
 	if sweep <= 0 {
 		sweep = time.Minute
@@ -115,14 +116,14 @@ func New(pool *pgxpool.Pool, cfg Config, m Maintenance, mail Mailer, b Billing, 
 
 // Module starts and stops the client with the application.
 var Module = fx.Module("river",
-	fx.Provide(func(lc fx.Lifecycle, cfg Config, pool *pgxpool.Pool, m Maintenance, mail Mailer, b Billing, p Privacy, w Webhooks,
+	fx.Provide(func(lc fx.Lifecycle, cfg Config, pool *pgxpool.Pool, m Maintenance, mail Mailer, b Billing, p Privacy, w Webhooks, f Flags,
 		log *slog.Logger) (*rv.Client[pgx.Tx], error) {
 		if cfg.Migrate {
 			if err := Migrate(context.Background(), cfg.URL); err != nil {
 				return nil, err
 			}
 		}
-		c, err := New(pool, cfg, m, mail, b, p, w, log)
+		c, err := New(pool, cfg, m, mail, b, p, w, f, log)
 		if err != nil {
 			return nil, err
 		}

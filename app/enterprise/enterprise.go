@@ -18,6 +18,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/flag"
 	"github.com/stvos/stvos/core/onboarding"
 	"github.com/stvos/stvos/core/organization"
 	"github.com/stvos/stvos/core/partnertoken"
@@ -51,6 +52,7 @@ type Services struct {
 	SSO           *sso.Service
 	Onboarding    *onboarding.Service
 	Webhooks      *webhook.Service
+	Flags         *flag.Service
 }
 
 // New builds the surface and registers its routes.
@@ -62,6 +64,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerSSO(s, svc.SSO)
 	registerOnboarding(s, svc.Onboarding)
 	registerWebhooks(s, svc.Webhooks)
+	registerFlags(s, svc.Flags)
 	return s
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/catalog"
+	"github.com/stvos/stvos/core/flag"
 	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/product"
 	"github.com/stvos/stvos/core/profile"
@@ -41,6 +42,7 @@ type Services struct {
 	Playback *playback.Service
 	Products *product.Service
 	Profiles *profile.Service
+	Flags    *flag.Service
 }
 
 // New builds the surface and registers its routes.
@@ -52,6 +54,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerCatalog(s, svc.Catalog, svc.Profiles)
 	registerPlayback(s, svc.Playback, svc.Catalog, svc.Profiles)
 	registerProducts(s, svc.Products)
+	registerOFREP(s, svc.Flags)
 	return s
 }
 

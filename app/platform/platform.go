@@ -8,7 +8,11 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/stvos/stvos/app/flagapi"
 	"github.com/stvos/stvos/app/surface"
+	"github.com/stvos/stvos/core/flag"
 	"github.com/stvos/stvos/core/grant"
 	"github.com/stvos/stvos/core/onboarding"
 	"github.com/stvos/stvos/core/operator"
@@ -35,6 +39,7 @@ type Services struct {
 	Users     *useradmin.Service
 	Grants    *grant.Service
 	Sources   *onboarding.Sources
+	Flags     *flag.Service
 }
 
 // New builds the surface and registers its routes.
@@ -47,6 +52,13 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerAdmins(s, svc.Users)
 	registerOAuthClients(s, svc.Grants)
 	registerIntegrations(s, svc.Sources)
+	flagapi.Register(s, flagapi.Routes{Prefix: "/platform/tenants/{tenant_id}", Tag: "tenant-", Errors: []int{http.StatusNotFound},
+		Access: func(act string) map[string]any {
+			return surface.Access{Permission: "platform:flags:" + act, Requires: []surface.Credential{surface.OperatorToken},
+				TenantParam: "tenant_id"}.Meta()
+		},
+		Params: []*huma.Param{{Name: "tenant_id", In: "path", Required: true, Description: "The client.",
+			Schema: &huma.Schema{Type: "string", Format: "uuid"}}}}, svc.Flags)
 	return s
 }
 

@@ -8,12 +8,14 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/stvos/stvos/app/flagapi"
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/account"
 	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/balance"
 	"github.com/stvos/stvos/core/catalog"
 	"github.com/stvos/stvos/core/coupon"
+	"github.com/stvos/stvos/core/flag"
 	"github.com/stvos/stvos/core/giftcard"
 	"github.com/stvos/stvos/core/invoice"
 	"github.com/stvos/stvos/core/notification"
@@ -56,6 +58,7 @@ type Services struct {
 	Signer   ports.TokenSigner
 	// Notifications are the caller's in-app notifications.
 	Notifications *notification.Service
+	Flags         *flag.Service
 }
 
 // New builds the surface and registers its routes.
@@ -76,6 +79,8 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerProfiles(s, svc.Profiles)
 	registerPrivacy(s, svc.Privacy)
 	registerJWKS(s, svc.Signer)
+	flagapi.Register(s, flagapi.Routes{Prefix: "/admin", Tag: "admin-",
+		Access: func(act string) map[string]any { return surface.Permit("admin:flags:"+act, surface.UserToken) }}, svc.Flags)
 	return s
 }
 
