@@ -128,6 +128,7 @@ await page.getByRole('button', { name: 'Suspend user' }).click();
 await page.getByRole('dialog').getByRole('button', { name: 'Suspend' }).click();
 await page.getByRole('heading', { name: 'Suspended' }).waitFor();
 await page.locator('.page-head .badge.suspended').waitFor();
+await page.getByText('Chargeback on the card').waitFor(); // the reason, from the audit log
 const refused = await appLogin(MEMBER);
 assert.equal(refused.status, 403, JSON.stringify(refused.body));
 assert.equal(refused.body.error.code, 'ACCOUNT_SUSPENDED');
@@ -217,7 +218,7 @@ await page.getByRole('button', { name: 'Add category' }).click();
 await page.locator('tbody tr', { hasText: 'Browser Category' }).waitFor();
 await page.getByRole('button', { name: 'New class' }).click();
 await page.getByLabel('Title').fill('Browser Stretch');
-await page.getByLabel('Category', { exact: true }).last().selectOption({ label: 'Browser Category' });
+await page.getByRole('form', { name: 'New class' }).getByLabel('Category').selectOption({ label: 'Browser Category' });
 await page.getByRole('button', { name: 'Create class' }).click();
 await page.getByLabel('Search').fill('Browser Stretch');
 await page.locator('tbody tr', { hasText: 'Browser Stretch' }).locator('.badge.draft').waitFor();

@@ -8,13 +8,17 @@ const ACTIONS = ['user.suspend', 'user.reinstate', 'user.update', 'user.end_sess
   'plan.deactivated', 'coupon.created', 'coupon.updated', 'coupon.deleted', 'gift_card.created', 'gift_card.redeemed', 'invoice.refunded',
   'subscription.created', 'subscription.ended'];
 
+// details shows changes (from → to) inline and the rest of a record's details behind a disclosure.
 function details(r) {
-  const d = r.details || {};
-  const parts = Object.entries(d).map(([k, v]) => {
-    if (v && typeof v === 'object' && 'from' in v) return `${k}: ${JSON.stringify(v.from)} → ${JSON.stringify(v.to)}`;
-    return `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`;
-  });
-  return parts.length ? h('div', { class: 'json' }, parts.join('\n')) : '—';
+  const changes = [];
+  const rest = [];
+  for (const [k, v] of Object.entries(r.details || {})) {
+    if (v && typeof v === 'object' && 'from' in v) changes.push(`${k}: ${JSON.stringify(v.from)} → ${JSON.stringify(v.to)}`);
+    else rest.push(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  }
+  if (!changes.length && !rest.length) return '—';
+  return h('div', {}, changes.length ? h('div', { class: 'json' }, changes.join('\n')) : null,
+    rest.length ? h('details', {}, h('summary', {}, `${rest.length} more`), h('div', { class: 'json' }, rest.join('\n'))) : null);
 }
 
 function target(r) {

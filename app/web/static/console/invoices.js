@@ -93,7 +93,7 @@ export async function invoicePage({ api, main }, [id]) {
 
   mount(main,
     h('p', {}, h('a', { href: '#/invoices' }, '← Invoices')),
-    h('div', { class: 'page-head' }, h('h1', {}, `Invoice ${inv.invoice_number}`), badge(inv.status),
+    h('div', { class: 'page-head' }, h('div', { class: 'title' }, h('h1', {}, `Invoice ${inv.invoice_number}`), badge(inv.status)),
       h('div', { class: 'row-actions' }, pdf, pdfStatus)),
     h('div', { class: 'grid-2' },
       h('section', { class: 'card', 'aria-label': 'Details' }, dl([
@@ -141,7 +141,7 @@ function refundForm(api, inv, refundable, done) {
     submit.textContent = 'Refunding…';
     try {
       await api.post(`/admin/invoices/${inv.id}/refunds`, body, { 'Idempotency-Key': key });
-      toast(`${body.amount} ${inv.currency} refunded.`);
+      toast(`${money(body.amount, inv.currency)} refunded.`);
       await done();
     } catch (err) {
       showErrors(form, err);

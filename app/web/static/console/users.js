@@ -96,7 +96,13 @@ export async function userPage({ api, main, me }, [id]) {
         await userPage({ api, main, me }, [id]);
       } catch (err) { toast(err.message, 'error'); reinstate.disabled = false; }
     });
-    statusBox = h('section', { class: 'card', 'aria-labelledby': 'st-h' }, h('h2', { id: 'st-h' }, 'Suspended'),
+    // The reason is kept in the audit log: show the latest suspension's.
+    const why = h('p', {});
+    api.get('/admin/audit-log', { action: 'user.suspend', target_id: id, limit: 1 }).then((a) => {
+      const r = a.data[0];
+      if (r) mount(why, h('strong', {}, 'Reason: '), r.reason || '—', h('span', { class: 'muted' }, ` (${fmtDateTime(r.created_at)})`));
+    }, () => {});
+    statusBox = h('section', { class: 'card', 'aria-labelledby': 'st-h' }, h('h2', { id: 'st-h' }, 'Suspended'), why,
       h('p', {}, 'This user cannot sign in or watch. Reinstating lets them sign in again.'), reinstate);
   } else if (!self) {
     const reason = h('textarea', { name: 'reason', class: 'short', maxlength: 500, required: true });
@@ -122,7 +128,7 @@ export async function userPage({ api, main, me }, [id]) {
 
   mount(main,
     h('p', {}, h('a', { href: '#/' }, '← Users')),
-    h('div', { class: 'page-head' }, h('h1', {}, u.display_name || u.email), badge(u.status)),
+    h('div', { class: 'page-head' }, h('div', { class: 'title' }, h('h1', {}, u.display_name || u.email), badge(u.status))),
     h('div', { class: 'grid-2' },
       h('section', { class: 'card', 'aria-labelledby': 'acc-h' }, h('h2', { id: 'acc-h' }, 'Account'), dl([
         ['Email', `${u.email}${u.email_verified ? '' : ' (not verified)'}`],
