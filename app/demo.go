@@ -127,6 +127,7 @@ type demoServices struct {
 	Accounts  *account.Service
 	Users     *useradmin.Service
 	Grants    *grant.Service
+	Console   consoleServices
 }
 
 // seedDemo creates the demo client the first time and reads its credentials back afterwards.
@@ -202,6 +203,9 @@ func seedDemo(ctx context.Context, dir string, svc demoServices, parts demoParts
 	if _, err := svc.Users.CreateAdmin(ctx, t.ID, d.AdminEmail, d.AdminPassword, "Demo Admin", seeder); err != nil {
 		return d, err
 	}
+	if err := seedBilling(ctx, svc.Console, t.ID, seeder, time.Now().UTC()); err != nil {
+		return d, err
+	}
 	c, err := svc.Grants.CreateClient(ctx, t.ID, grant.NewClient{Name: "Demo TV", RedirectURIs: []string{d.OAuthRedirectURI}}, seeder)
 	if err != nil {
 		return d, err
@@ -223,6 +227,8 @@ func welcome(base, how string, d demo) string {
 	}
 	fmt.Fprintf(&b, "\n  partner portal %s/portal/#key=%s\n", base, d.APIKey)
 	fmt.Fprintf(&b, "                 (the link carries the client's app key, which the voucher pages need; sign in as the owner or viewer below)\n")
+	fmt.Fprintf(&b, "\n  admin console %s/console/#key=%s\n", base, d.APIKey)
+	fmt.Fprintf(&b, "                 (sign in as the client admin below: %s / %s)\n", d.AdminEmail, d.AdminPassword)
 	fmt.Fprintf(&b, "\n  health     %s/healthz   %s/readyz\n", base, base)
 	fmt.Fprintf(&b, "\nDemo credentials:\n")
 	fmt.Fprintf(&b, "  operator        %s / %s   (POST %s/platform/auth/login)\n", d.OperatorEmail, d.OperatorPassword, base)

@@ -49,6 +49,7 @@ type Services struct {
 func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	s := surface.New(mux, Spec, deps)
 	registerStrings(s, svc.Tenants)
+	registerBranding(s)
 	registerAuth(s, svc.Accounts, svc.Sessions, svc.Vouchers)
 	registerVouchers(s, svc.Vouchers)
 	registerCatalog(s, svc.Catalog, svc.Profiles)

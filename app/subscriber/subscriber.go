@@ -67,6 +67,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerMe(s, svc.Accounts, svc.Sessions, svc.Balances)
 	registerAvatar(s, svc.Accounts)
 	registerAdminUsers(s, svc.Users)
+	registerAdminSessions(s, svc.Users)
 	registerAuditLog(s, svc.Audit)
 	registerCatalog(s, svc.Catalog)
 	registerPlans(s, svc.Plans)

@@ -1,5 +1,5 @@
 // Package web serves the browser front ends of stvos from files embedded in the binary: the
-// partner portal at /portal, and (later) the client's console at /console and the operator
+// partner portal at /portal, the client's admin console at /console, and (later) the operator
 // console at /operator. Each front end is one HTML shell and plain ES modules that call the same
 // JSON API as every other client, with the same bearer tokens, so every action passes the same
 // authentication, tenant and role checks; nothing here reads or writes data itself.
@@ -49,6 +49,7 @@ type App struct {
 // Apps are the front ends this binary serves.
 var Apps = []App{
 	{Path: "/portal", Title: "Partner portal", Entry: "portal/portal.js"},
+	{Path: "/console", Title: "Admin console", Entry: "console/console.js"},
 }
 
 var shell = template.Must(template.New("shell").Parse(`<!doctype html>

@@ -57,6 +57,10 @@ type demo struct {
 	StaffPassword    string `json:"staff_password"`
 	ViewerEmail      string `json:"viewer_email"`
 	ViewerPassword   string `json:"viewer_password"`
+	AdminEmail       string `json:"admin_email"`
+	AdminPassword    string `json:"admin_password"`
+	MemberEmail      string `json:"member_email"`
+	MemberPassword   string `json:"member_password"`
 }
 
 func tools(t *testing.T) (node, chromium string) {

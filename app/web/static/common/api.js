@@ -83,7 +83,7 @@ export class Api {
         if (!t || !t.refreshToken) return false;
         try {
           const res = await fetch(this.refreshPath, {
-            method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+            method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...this.refreshHeaders() },
             body: JSON.stringify(this.refreshBody(t.refreshToken)), credentials: 'omit',
           });
           if (!res.ok) return false;
@@ -97,6 +97,8 @@ export class Api {
   }
 
   refreshBody(refreshToken) { return { refreshToken }; }
+  /** refreshHeaders are sent with the refresh (the app surface's refresh needs the client's key). */
+  refreshHeaders() { return {}; }
   fromFlat(j) { return { accessToken: j.access_token, refreshToken: j.refresh_token }; }
 
   expired(err) {
