@@ -49,6 +49,7 @@ type App struct {
 // Apps are the front ends this binary serves.
 var Apps = []App{
 	{Path: "/portal", Title: "Partner portal", Entry: "portal/portal.js"},
+	{Path: "/operator", Title: "Operator console", Entry: "operator/operator.js"},
 }
 
 var shell = template.Must(template.New("shell").Parse(`<!doctype html>
