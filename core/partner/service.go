@@ -16,17 +16,19 @@ type TenantChecker interface {
 
 // Service holds the partner use cases.
 type Service struct {
-	uow     ports.UnitOfWork
-	store   Store
-	dir     ports.Directory
-	tenants TenantChecker
-	hasher  ports.PasswordHasher
-	clock   ports.Clock
+	uow      ports.UnitOfWork
+	store    Store
+	dir      ports.Directory
+	tenants  TenantChecker
+	hasher   ports.PasswordHasher
+	clock    ports.Clock
+	sessions Sessions
 }
 
 // NewService returns the partner use cases.
-func NewService(uow ports.UnitOfWork, store Store, dir ports.Directory, tenants TenantChecker, hasher ports.PasswordHasher, clock ports.Clock) *Service {
-	return &Service{uow: uow, store: store, dir: dir, tenants: tenants, hasher: hasher, clock: clock}
+func NewService(uow ports.UnitOfWork, store Store, dir ports.Directory, tenants TenantChecker, hasher ports.PasswordHasher, clock ports.Clock,
+	sessions Sessions) *Service {
+	return &Service{uow: uow, store: store, dir: dir, tenants: tenants, hasher: hasher, clock: clock, sessions: sessions}
 }
 
 // Create adds a partner to a tenant.
