@@ -2,7 +2,8 @@
 // operator signs in, onboards a client through the wizard (client → API key shown once → first
 // partner → its owner → OAuth app), the new key works against GET /app/strings, the client is
 // suspended (the key is refused) and resumed (it works again); the API keys, partners and staff
-// pages work. Every page is photographed at laptop and phone width as operator-*.png.
+// pages work. A partner owner adds a viewer in the portal's Staff page; the viewer signs in and
+// cannot generate vouchers. Every page is photographed at laptop and phone width as operator-*.png.
 import assert from 'node:assert/strict';
 import { env, session } from './lib.mjs';
 
@@ -159,6 +160,64 @@ try {
   await op.getByRole('button', { name: 'Sign out' }).click();
   await op.getByRole('heading', { name: 'Sign in as an operator' }).waitFor();
   assert.equal(await op.evaluate(() => sessionStorage.getItem('stvos.operator.tokens')), null);
+  log('a partner owner manages staff in the portal: errors beside fields, then a viewer is added');
+  const KEY = env('API_KEY');
+  const portalSignIn = async (page, email, password) => {
+    await page.goto(`${BASE}/portal/#key=${KEY}`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
+  };
+  const owner = await s.newPage();
+  await portalSignIn(owner, env('OWNER_EMAIL'), env('OWNER_PASSWORD'));
+  await owner.getByRole('link', { name: 'Staff' }).click();
+  await owner.getByRole('heading', { level: 1, name: 'Staff' }).waitFor();
+  await owner.getByText('(you)').waitFor();
+  await owner.getByRole('button', { name: 'Add person' }).click();
+  await owner.locator('.field-error:not([hidden])', { hasText: 'Enter their name' }).waitFor();
+  await owner.getByLabel('Name', { exact: true }).fill('Nia Newviewer');
+  await owner.getByLabel('Email').fill(env('OWNER_EMAIL'));
+  await owner.getByLabel('Initial password').fill('new-viewer-pass');
+  await owner.getByRole('button', { name: 'Add person' }).click();
+  await owner.locator('.form-error', { hasText: /already exists/ }).waitFor();
+  await shoot(owner, 'operator-portal-staff-error');
+  await owner.getByLabel('Email').fill('nia@demo-gym.local');
+  await owner.getByRole('button', { name: 'Add person' }).click();
+  await owner.getByRole('cell', { name: 'nia@demo-gym.local', exact: true }).waitFor();
+  assert.equal(await owner.getByLabel('Role of nia@demo-gym.local').inputValue(), 'viewer');
+  assert.equal(await owner.getByRole('button', { name: `Remove ${env('OWNER_EMAIL')}` }).count(), 0, 'an owner cannot remove themselves');
+  await shoot(owner, 'operator-portal-staff');
+
+  log('the new viewer signs in, sees no Staff page and cannot generate vouchers');
+  const nia = await s.newPage();
+  await portalSignIn(nia, 'nia@demo-gym.local', 'new-viewer-pass');
+  assert.equal(await nia.getByRole('link', { name: 'Staff' }).count(), 0, 'only owners see Staff');
+  await nia.goto(`${BASE}/portal/#/vouchers`);
+  await nia.getByRole('heading', { level: 1, name: 'Vouchers' }).waitFor();
+  await nia.locator('tbody tr').first().waitFor();
+  assert.equal(await nia.getByRole('button', { name: 'Generate codes' }).count(), 0);
+  const forged = await nia.evaluate(async (key) => {
+    const t = JSON.parse(sessionStorage.getItem('stvos.portal.tokens'));
+    const r = await fetch('/partner/vouchers', { method: 'POST', body: JSON.stringify({ quantity: 1 }),
+      headers: { Authorization: `Bearer ${t.accessToken}`, 'X-API-Key': key, 'Content-Type': 'application/json' } });
+    return r.status;
+  }, KEY);
+  assert.equal(forged, 403, 'the API refuses a viewer\'s generate');
+  await nia.goto(`${BASE}/portal/#/staff`);
+  await nia.getByText('Only owners manage staff').waitFor();
+
+  log('the owner makes the viewer an admin (signing them out), then removes them');
+  await owner.getByLabel('Role of nia@demo-gym.local').selectOption('admin');
+  await owner.getByRole('dialog').getByRole('button', { name: 'Change role' }).click();
+  await owner.getByText('nia@demo-gym.local is now admin.').waitFor();
+  await owner.getByRole('button', { name: 'Remove nia@demo-gym.local' }).click();
+  await owner.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+  await owner.getByText('nia@demo-gym.local removed.').waitFor();
+  assert.equal(await owner.getByRole('cell', { name: 'nia@demo-gym.local', exact: true }).count(), 0);
+  const gone = await fetch(`${BASE}/partner-auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'nia@demo-gym.local', password: 'new-viewer-pass' }) });
+  assert.equal(gone.status, 401, 'a removed account cannot sign in');
 } finally {
   await s.browser.close();
 }
