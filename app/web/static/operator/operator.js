@@ -64,7 +64,7 @@ function page(render) {
   return async (params, query) => {
     if (!signedIn) return;
     const main = frame({
-      brand: null, appName: 'stvos operator console', user: sessionStorage.getItem(EMAIL_KEY) || 'Operator', role: 'operator', nav,
+      brand: null, appName: 'stvos operator', user: sessionStorage.getItem(EMAIL_KEY) || 'Operator', role: 'operator', nav,
       onSignOut: () => { api.signOut(); showSignIn('You have signed out.'); },
     });
     try {

@@ -142,7 +142,7 @@ export async function wizardPage(ctx) {
         row('Partner', state.partner ? state.partner.name : 'none yet'),
         row('Partner owner', state.owner ? state.owner.email : 'none yet'),
         row('OAuth app', state.oauth ? h('code', {}, state.oauth.client_id) : 'none yet')),
-      h('p', {}, state.owner ? `Send ${state.owner.email} the partner portal link with the app key: /portal/#key=<the key>.` : 'Add a partner and its owner from the client\'s page.'),
+      h('p', {}, state.owner ? `Send ${state.owner.email} the partner portal link with the client's app key in it: ${location.origin}/portal/#key=<the key>.` : 'Add a partner and its owner from the client\'s page.'),
       h('div', { class: 'row-actions' },
         h('a', { class: 'button', href: `#/clients/${t.id}` }, 'Open the client'),
         h('a', { class: 'button secondary', href: '#/onboard', onclick: (e) => { e.preventDefault(); wizardPage(ctx); } }, 'Onboard another client'))));
