@@ -56,7 +56,7 @@ type ChangeStaffRoleInput struct {
 
 func staffChange(ctx context.Context, id string) corepartner.StaffChange {
 	p := surface.PrincipalFrom(ctx)
-	return corepartner.StaffChange{TenantID: p.TenantID, PartnerID: p.PartnerID, ActorID: p.Subject, StaffID: id}
+	return corepartner.StaffChange{TenantID: p.TenantID, PartnerID: p.PartnerID, ActorID: p.Subject, StaffID: id, By: p.Actor()}
 }
 
 func registerStaff(s *surface.Surface, partners *corepartner.Service) {
@@ -81,12 +81,12 @@ func registerStaff(s *surface.Surface, partners *corepartner.Service) {
 	huma.Register(s.API, huma.Operation{
 		OperationID: "create-staff", Method: http.MethodPost, Path: "/partner/staff", Tags: []string{"staff"},
 		Summary: "Add a staff account", Description: "An admin or viewer of the caller's partner, with an initial password the owner " +
-			"gives them. The same use case as the platform's create-partner-staff." + owners,
+			"gives them. The same use case as the platform's create-partner-staff; audit-logged." + owners,
 		DefaultStatus: http.StatusCreated, Metadata: surface.Permit(permStaff, surface.StaffToken),
 		Errors: []int{http.StatusConflict, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *CreatePartnerStaffInput) (*StaffOutput, error) {
 		st, err := partners.CreateStaff(ctx, surface.PrincipalFrom(ctx).PartnerID, corepartner.NewStaff{Email: in.Body.Email,
-			Password: in.Body.Password, Name: in.Body.Name, Role: corepartner.Role(in.Body.Role)})
+			Password: in.Body.Password, Name: in.Body.Name, Role: corepartner.Role(in.Body.Role), By: surface.PrincipalFrom(ctx).Actor()})
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +94,7 @@ func registerStaff(s *surface.Surface, partners *corepartner.Service) {
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "change-staff-role", Method: http.MethodPatch, Path: "/partner/staff/{id}", Tags: []string{"staff"},
-		Summary: "Change a staff member's role", Description: "Their sign-ins end, so the new role applies from their next sign-in. " +
+		Summary: "Change a staff member's role", Description: "Their sign-ins end, so the new role applies from their next sign-in; audit-logged. " +
 			"An owner cannot change their own role (409 CANNOT_CHANGE_SELF), and the last owner cannot be demoted (409 LAST_OWNER)." + owners,
 		Metadata: surface.Permit(permStaff, surface.StaffToken),
 		Errors:   []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
@@ -107,7 +107,7 @@ func registerStaff(s *surface.Surface, partners *corepartner.Service) {
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "remove-staff", Method: http.MethodDelete, Path: "/partner/staff/{id}", Tags: []string{"staff"},
-		Summary: "Remove a staff account", Description: "Their sign-ins end at once and the email becomes free. An owner cannot remove " +
+		Summary: "Remove a staff account", Description: "Their sign-ins end at once and the email becomes free; audit-logged. An owner cannot remove " +
 			"themselves (409 CANNOT_CHANGE_SELF), and the last owner cannot be removed (409 LAST_OWNER)." + owners,
 		Metadata: surface.Permit(permStaff, surface.StaffToken),
 		Errors:   []int{http.StatusNotFound, http.StatusConflict},

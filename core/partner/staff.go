@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/ports"
 )
@@ -27,6 +28,8 @@ type StaffChange struct {
 	// ActorID is the staff member making the change; they cannot change or remove themselves.
 	ActorID string
 	StaffID string
+	// By is the owner as the audit log names them.
+	By audit.Actor
 }
 
 // ChangeStaffRole gives a staff member of the partner another role. Their sessions end, so the
@@ -50,6 +53,9 @@ func (s *Service) ChangeStaffRole(ctx context.Context, c StaffChange, role Role)
 		if err := s.store.SetStaffRole(ctx, cur.ID, role); err != nil {
 			return err
 		}
+		if err := s.record(ctx, c.By, "partner_staff.change_role", cur, map[string]any{"from": string(cur.Role), "to": string(role)}); err != nil {
+			return err
+		}
 		return s.sessions.RevokeAll(ctx, session.KindPartnerStaff, cur.ID, "")
 	})
 	return st, err
@@ -66,6 +72,9 @@ func (s *Service) RemoveStaff(ctx context.Context, c StaffChange) error {
 			return err
 		}
 		if err := s.dir.Unregister(ctx, DirectoryStaffEmail, cur.Email); err != nil {
+			return err
+		}
+		if err := s.record(ctx, c.By, "partner_staff.remove", cur, map[string]any{"role": string(cur.Role)}); err != nil {
 			return err
 		}
 		return s.sessions.RevokeAll(ctx, session.KindPartnerStaff, cur.ID, "")
@@ -99,4 +108,19 @@ func (s *Service) changeStaff(ctx context.Context, c StaffChange, fn func(ctx co
 		}
 		return fn(ctx, cur, owners)
 	})
+}
+
+// record appends an audit record of a change to a staff account, in the change's unit of work.
+// Accounts made without a person acting (the dev seed) are recorded as the system's.
+func (s *Service) record(ctx context.Context, by audit.Actor, action string, st Staff, details map[string]any) error {
+	if by.Kind == "" {
+		by = audit.Actor{Kind: "system"}
+	}
+	r := audit.NewRecord(st.TenantID, by, action, "partner_staff", st.ID, s.clock.Now())
+	r.Details = details
+	if r.Details == nil {
+		r.Details = map[string]any{}
+	}
+	r.Details["email"] = st.Email
+	return s.audit.Append(ctx, r)
 }

@@ -28,7 +28,7 @@ func TestPartnerStaffManagement(t *testing.T) {
 	tenantID, key := onboard(t, op, "staff-client", nil)
 	p1, owner := partnerStaff(t, srv, op, tenantID, "Gym One", "owner@staff-one.test", "owner")
 	staffOf(t, srv, op, p1, "admin@staff-one.test", "admin")
-	admin := signInStaff(t, srv, "admin@staff-one.test")
+	adminStaff := signInStaff(t, srv, "admin@staff-one.test")
 	_, rival := partnerStaff(t, srv, op, tenantID, "Gym Two", "owner@staff-two.test", "owner")
 	ownerID := data(t, owner.call("GET", "/partner-auth/me", nil), http.StatusOK)["id"].(string)
 
@@ -51,7 +51,7 @@ func TestPartnerStaffManagement(t *testing.T) {
 		envelopedError(t, http.StatusForbidden, "FORBIDDEN")
 
 	// Admins and viewers manage no staff.
-	for _, c := range []*client{admin, viewer} {
+	for _, c := range []*client{adminStaff, viewer} {
 		c.call("GET", "/partner/staff", nil).envelopedError(t, http.StatusForbidden, "FORBIDDEN")
 		c.call("POST", "/partner/staff", map[string]string{"email": "x@staff-one.test", "name": "X", "role": "viewer",
 			"password": demoPassword}).envelopedError(t, http.StatusForbidden, "FORBIDDEN")
@@ -97,4 +97,25 @@ func TestPartnerStaffManagement(t *testing.T) {
 	first := signInStaff(t, srv, "owner@staff-one.test")
 	first.call("GET", "/partner/staff", nil).envelopedError(t, http.StatusForbidden, "FORBIDDEN")
 	second.call("DELETE", "/partner/staff/"+adminID, nil).envelopedError(t, http.StatusConflict, "CANNOT_CHANGE_SELF")
+
+	// Every change is in the client's audit log, with who made it.
+	boss := admin(t, srv, op, tenantID, key, "boss@staff-client.test")
+	byAction := func(action string) []map[string]any {
+		r := boss.call("GET", "/admin/audit-log?action="+action, nil)
+		require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+		var out []map[string]any
+		for _, rec := range r.JSON["data"].([]any) {
+			out = append(out, rec.(map[string]any))
+		}
+		return out
+	}
+	removed := byAction("partner_staff.remove")
+	require.Len(t, removed, 1)
+	require.Equal(t, viewerID, removed[0]["target_id"])
+	require.Equal(t, ownerID, removed[0]["actor_id"])
+	require.Len(t, byAction("partner_staff.change_role"), 3)
+	created := byAction("partner_staff.create")
+	require.Len(t, created, 5, "three by the operator, two by the owner")
+	require.Equal(t, "partner_staff", created[0]["actor_kind"])
+	require.Equal(t, "operator", created[len(created)-1]["actor_kind"])
 }
