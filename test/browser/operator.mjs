@@ -38,7 +38,7 @@ try {
 
   log('the operator signs in and sees the clients');
   await op.getByLabel('Password').fill(env('OPERATOR_PASSWORD'));
-  await op.getByRole('button', { name: 'Sign in' }).click();
+  await op.keyboard.press('Enter'); // the keyboard submits the form
   await op.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
   await op.getByRole('link', { name: 'Demo Fitness' }).first().waitFor();
   await shoot(op, 'operator-clients');
@@ -68,8 +68,10 @@ try {
   await op.getByText(/Copied to the clipboard|press Ctrl\+C/).waitFor();
   assert.equal(await op.getByRole('button', { name: 'Continue' }).isDisabled(), true, 'cannot go on before saying the key is stored');
   await shoot(op, 'operator-wizard-key');
-  await op.getByLabel('I have stored the key somewhere safe').check();
-  await op.getByRole('button', { name: 'Continue' }).click();
+  await op.getByLabel('I have stored the key somewhere safe').focus();
+  await op.keyboard.press('Space');
+  await op.keyboard.press('Tab');
+  await op.keyboard.press('Enter'); // Continue, by keyboard
 
   log('the new key works against the app surface');
   const app = await strings(key);
@@ -78,9 +80,12 @@ try {
 
   log('wizard steps 3 to 5: partner, its owner (errors beside fields), OAuth app');
   await op.getByRole('heading', { name: /Step 3/ }).waitFor();
-  await op.getByLabel('Partner name').fill('Acme Downtown');
+  assert.equal(await op.evaluate(() => document.activeElement.tagName), 'H2', 'each step moves the focus to its heading');
+  await op.keyboard.press('Tab');
+  await op.keyboard.type('Acme Downtown');
+  assert.equal(await op.getByLabel('Partner name').inputValue(), 'Acme Downtown');
   await shoot(op, 'operator-wizard-partner');
-  await op.getByRole('button', { name: 'Create partner' }).click();
+  await op.keyboard.press('Enter');
   await op.getByRole('heading', { name: /Step 4/ }).waitFor();
   await op.getByLabel('Name', { exact: true }).fill('Olive Owner');
   await op.getByLabel('Email').fill('not-an-email');
@@ -112,6 +117,11 @@ try {
   await op.getByRole('link', { name: 'Acme Downtown', exact: true }).waitFor();
   await op.getByText('https://acme.example.com/callback').waitFor();
   await shoot(op, 'operator-client');
+  await op.getByRole('button', { name: 'Suspend client' }).click();
+  await op.getByRole('dialog').waitFor();
+  await op.keyboard.press('Escape'); // a dialog the keyboard can leave: nothing changes
+  await op.getByRole('dialog').waitFor({ state: 'detached' });
+  assert.equal((await strings(key)).status, 200);
   await op.getByRole('button', { name: 'Suspend client' }).click();
   await op.getByRole('dialog').getByRole('button', { name: 'Suspend' }).click();
   await op.getByRole('button', { name: 'Resume client' }).waitFor();
