@@ -48,8 +48,10 @@ export async function wizardPage(ctx) {
       h('p', { class: 'muted' }, 'A client is one white-label app: its own users, catalog, plans, partners and keys.'),
       h('div', { class: 'form-grid' },
         field('Name', name), field('Slug', slug, 'Lower-case letters, digits and dashes; unique; used in links.'),
-        field('Display name', display, 'Shown in the apps; the name when empty.'), field('Logo address', logo, 'An https URL (optional).'),
-        field('Primary colour', primary), field('Secondary colour', secondary)),
+        field('Display name', display, 'Shown in the apps; the name when empty.')),
+      h('h3', {}, 'Branding'),
+      h('div', { class: 'form-grid' },
+        field('Logo address', logo, 'An https URL (optional).'), field('Primary colour', primary), field('Secondary colour', secondary)),
       h('div', { class: 'row-actions' }, h('button', { type: 'submit' }, 'Create client')));
     onSubmit(form, async () => {
       const b = { name: name.value.trim(), slug: slug.value.trim() };
