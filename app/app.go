@@ -45,6 +45,7 @@ import (
 	"github.com/stvos/stvos/core/plan"
 	"github.com/stvos/stvos/core/playback"
 	"github.com/stvos/stvos/core/product"
+	"github.com/stvos/stvos/core/session"
 	"github.com/stvos/stvos/core/subscription"
 	"github.com/stvos/stvos/core/tenant"
 	"github.com/stvos/stvos/core/throttle"
@@ -64,6 +65,7 @@ var Core = fx.Module("core",
 		fx.Annotate(newCatalog, fx.As(new(tenant.AdapterCatalog))),
 		tenant.NewService,
 		corepartner.NewService,
+		func(s *session.Service) corepartner.Sessions { return s },
 		catalog.NewService,
 		product.NewService,
 		plan.NewService,

@@ -229,6 +229,7 @@ func welcome(base, how string, d demo) string {
 	fmt.Fprintf(&b, "                 (the link carries the client's app key, which the voucher pages need; sign in as the owner or viewer below)\n")
 	fmt.Fprintf(&b, "\n  admin console %s/console/#key=%s\n", base, d.APIKey)
 	fmt.Fprintf(&b, "                 (sign in as the client admin below: %s / %s)\n", d.AdminEmail, d.AdminPassword)
+	fmt.Fprintf(&b, "  operator console %s/operator/   (sign in as the operator: %s / %s)\n", base, d.OperatorEmail, d.OperatorPassword)
 	fmt.Fprintf(&b, "\n  health     %s/healthz   %s/readyz\n", base, base)
 	fmt.Fprintf(&b, "\nDemo credentials:\n")
 	fmt.Fprintf(&b, "  operator        %s / %s   (POST %s/platform/auth/login)\n", d.OperatorEmail, d.OperatorPassword, base)

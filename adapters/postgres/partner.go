@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/stvos/stvos/core/partner"
+	"github.com/stvos/stvos/ports"
 )
 
 // PartnerStore implements partner.Store.
@@ -110,4 +111,53 @@ func (PartnerStore) Staff(ctx context.Context, id string) (partner.Staff, error)
 	}
 	s, err := scanStaff(tx.QueryRow(ctx, `SELECT `+staffColumns+` FROM partner_staff WHERE tenant_id = app_tenant_id() AND id = $1`, id))
 	return s, translate(err, "staff")
+}
+
+// LockPartner loads a partner of the current tenant and locks its row for the transaction.
+func (PartnerStore) LockPartner(ctx context.Context, id string) (partner.Partner, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return partner.Partner{}, err
+	}
+	p, err := scanPartner(tx.QueryRow(ctx, `SELECT tenant_id, id, name, status, created_at FROM partners
+		WHERE tenant_id = app_tenant_id() AND id = $1 FOR UPDATE`, id))
+	return p, translate(err, "partner")
+}
+
+// CountOwners counts a partner's owners.
+func (PartnerStore) CountOwners(ctx context.Context, partnerID string) (int, error) {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = tx.QueryRow(ctx, `SELECT count(*) FROM partner_staff WHERE tenant_id = app_tenant_id() AND partner_id = $1 AND role = 'owner'`,
+		partnerID).Scan(&n)
+	return n, translate(err, "staff")
+}
+
+// SetStaffRole changes a staff member's role.
+func (PartnerStore) SetStaffRole(ctx context.Context, id string, role partner.Role) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, `UPDATE partner_staff SET role = $2 WHERE tenant_id = app_tenant_id() AND id = $1`, id, role)
+	if err == nil && tag.RowsAffected() == 0 {
+		return ports.NotFound("staff")
+	}
+	return translate(err, "staff")
+}
+
+// DeleteStaff removes a staff account.
+func (PartnerStore) DeleteStaff(ctx context.Context, id string) error {
+	tx, err := txFrom(ctx)
+	if err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, `DELETE FROM partner_staff WHERE tenant_id = app_tenant_id() AND id = $1`, id)
+	if err == nil && tag.RowsAffected() == 0 {
+		return ports.NotFound("staff")
+	}
+	return translate(err, "staff")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stvos/stvos/app/surface"
 	"github.com/stvos/stvos/core/analytics"
 	"github.com/stvos/stvos/core/member"
+	corepartner "github.com/stvos/stvos/core/partner"
 	"github.com/stvos/stvos/core/partnerbilling"
 	"github.com/stvos/stvos/core/product"
 	"github.com/stvos/stvos/core/staff"
@@ -23,7 +24,7 @@ import (
 var Spec = surface.Spec{
 	Name:  "partner",
 	Title: "stvos partner portal API",
-	Description: "Partner staff manage vouchers, follow members, analytics and billing, and edit the client's content strings and products. " +
+	Description: "Partner staff manage vouchers, follow members, analytics and billing, and edit the client's content strings and products; owners manage their staff. " +
 		"Staff sign in at POST /partner-auth/login; voucher routes also need the client's X-API-Key.",
 	Style: surface.Enveloped,
 }
@@ -32,6 +33,7 @@ var Spec = surface.Spec{
 type Services struct {
 	fx.In
 	Staff     *staff.Service
+	Partners  *corepartner.Service
 	Vouchers  *voucher.Service
 	Members   *member.Service
 	Analytics *analytics.Service
@@ -50,6 +52,7 @@ func New(mux *http.ServeMux, deps surface.Deps, svc Services) *surface.Surface {
 	registerReports(s, svc.Analytics, svc.Billing, svc.Exports, deps.Clock)
 	registerStrings(s, svc.Tenants)
 	registerProducts(s, svc.Products)
+	registerStaff(s, svc.Partners)
 	return s
 }
 

@@ -146,7 +146,7 @@ func registerPartners(s *surface.Surface, svc *partner.Service) {
 		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *CreateStaffInput) (*StaffOutput, error) {
 		st, err := svc.CreateStaff(ctx, in.PartnerID, partner.NewStaff{Email: in.Body.Email, Password: in.Body.Password,
-			Name: in.Body.Name, Role: partner.Role(in.Body.Role)})
+			Name: in.Body.Name, Role: partner.Role(in.Body.Role), By: surface.PrincipalFrom(ctx).Actor()})
 		if err != nil {
 			return nil, err
 		}

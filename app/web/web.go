@@ -50,6 +50,7 @@ type App struct {
 var Apps = []App{
 	{Path: "/portal", Title: "Partner portal", Entry: "portal/portal.js"},
 	{Path: "/console", Title: "Admin console", Entry: "console/console.js"},
+	{Path: "/operator", Title: "Operator console", Entry: "operator/operator.js"},
 }
 
 var shell = template.Must(template.New("shell").Parse(`<!doctype html>

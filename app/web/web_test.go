@@ -25,7 +25,7 @@ func serve(t *testing.T) *httptest.Server {
 func TestPagesAndAssetsCarryTheSecurityHeaders(t *testing.T) {
 	t.Parallel()
 	srv := serve(t)
-	for _, p := range []string{"/portal/", "/web/portal/portal.js", "/web/common/base.css", "/web/vendor/chart.umd.min.js", "/web/nope.js"} {
+	for _, p := range []string{"/portal/", "/operator/", "/web/operator/operator.js", "/web/portal/portal.js", "/web/common/base.css", "/web/vendor/chart.umd.min.js", "/web/nope.js"} {
 		res, err := http.Get(srv.URL + p)
 		require.NoError(t, err)
 		_ = res.Body.Close()

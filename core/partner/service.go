@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/stvos/stvos/core/audit"
 	"github.com/stvos/stvos/core/credential"
 	"github.com/stvos/stvos/ports"
 )
@@ -16,17 +17,20 @@ type TenantChecker interface {
 
 // Service holds the partner use cases.
 type Service struct {
-	uow     ports.UnitOfWork
-	store   Store
-	dir     ports.Directory
-	tenants TenantChecker
-	hasher  ports.PasswordHasher
-	clock   ports.Clock
+	uow      ports.UnitOfWork
+	store    Store
+	dir      ports.Directory
+	tenants  TenantChecker
+	hasher   ports.PasswordHasher
+	clock    ports.Clock
+	sessions Sessions
+	audit    audit.Store
 }
 
 // NewService returns the partner use cases.
-func NewService(uow ports.UnitOfWork, store Store, dir ports.Directory, tenants TenantChecker, hasher ports.PasswordHasher, clock ports.Clock) *Service {
-	return &Service{uow: uow, store: store, dir: dir, tenants: tenants, hasher: hasher, clock: clock}
+func NewService(uow ports.UnitOfWork, store Store, dir ports.Directory, tenants TenantChecker, hasher ports.PasswordHasher, clock ports.Clock,
+	sessions Sessions, audit audit.Store) *Service {
+	return &Service{uow: uow, store: store, dir: dir, tenants: tenants, hasher: hasher, clock: clock, sessions: sessions, audit: audit}
 }
 
 // Create adds a partner to a tenant.
@@ -89,6 +93,8 @@ type NewStaff struct {
 	Password string
 	Name     string
 	Role     Role
+	// By is who creates the account (an operator or the partner's owner), for the audit log.
+	By audit.Actor
 }
 
 // ErrEmailTaken answers a staff email already in use anywhere on the platform.
@@ -123,7 +129,10 @@ func (s *Service) CreateStaff(ctx context.Context, partnerID string, in NewStaff
 			}
 			return err
 		}
-		return s.store.CreateStaff(ctx, st)
+		if err := s.store.CreateStaff(ctx, st); err != nil {
+			return err
+		}
+		return s.record(ctx, in.By, "partner_staff.create", st, map[string]any{"role": string(st.Role), "partner_id": partnerID})
 	})
 	return st, err
 }

@@ -10,6 +10,7 @@ import { membersPage, memberPage } from './members.js';
 import { billingPage } from './billing.js';
 import { contentPage } from './content.js';
 import { productsPage } from './products.js';
+import { staffPage } from './staff.js';
 
 const BRAND_KEY = 'stvos.portal.brand';
 
@@ -66,6 +67,7 @@ function nav() {
     { href: '#/billing', label: 'Billing' },
     { href: '#/content', label: 'Content' },
     { href: '#/products', label: 'Products' },
+    ...(me.role === 'owner' ? [{ href: '#/staff', label: 'Staff' }] : []),
   ];
 }
 
@@ -108,6 +110,7 @@ async function start() {
     [/^\/billing$/, page(billingPage)],
     [/^\/content$/, page(contentPage)],
     [/^\/products$/, page(productsPage)],
+    [/^\/staff$/, page(staffPage)],
   ], () => { location.hash = '#/'; });
 }
 
