@@ -30,13 +30,7 @@ func registerAdminSessions(s *surface.Surface, users *useradmin.Service) {
 		if err != nil {
 			return nil, err
 		}
-		out := &SessionsOutput{}
-		out.Body.Data = make([]SessionBody, len(ss))
-		for i, se := range ss {
-			out.Body.Data[i] = SessionBody{ID: se.ID, Device: se.Device, IPAddress: se.Address, Current: se.ID == p.SessionID,
-				CreatedAt: se.CreatedAt, LastUsedAt: se.LastUsedAt, ExpiresAt: se.ExpiresAt}
-		}
-		return out, nil
+		return sessionsOutput(ss, p.SessionID), nil
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "admin-end-user-session", Method: http.MethodDelete, Path: "/admin/users/{user_id}/sessions/{session_id}",

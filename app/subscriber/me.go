@@ -174,13 +174,7 @@ func registerMe(s *surface.Surface, accounts *account.Service, sessions *session
 		if err != nil {
 			return nil, err
 		}
-		out := &SessionsOutput{}
-		out.Body.Data = make([]SessionBody, len(ss))
-		for i, se := range ss {
-			out.Body.Data[i] = SessionBody{ID: se.ID, Device: se.Device, IPAddress: se.Address, Current: se.ID == p.SessionID,
-				CreatedAt: se.CreatedAt, LastUsedAt: se.LastUsedAt, ExpiresAt: se.ExpiresAt}
-		}
-		return out, nil
+		return sessionsOutput(ss, p.SessionID), nil
 	})
 	huma.Register(s.API, huma.Operation{
 		OperationID: "revoke-my-session", Method: http.MethodDelete, Path: "/users/me/sessions/{session_id}", Tags: []string{"users"},
@@ -190,4 +184,15 @@ func registerMe(s *surface.Surface, accounts *account.Service, sessions *session
 		p := surface.PrincipalFrom(ctx)
 		return nil, sessions.EndUserSession(ctx, p.TenantID, p.Subject, in.SessionID)
 	})
+}
+
+// sessionsOutput lists sessions, marking the caller's own (current).
+func sessionsOutput(ss []session.Session, current string) *SessionsOutput {
+	out := &SessionsOutput{}
+	out.Body.Data = make([]SessionBody, len(ss))
+	for i, se := range ss {
+		out.Body.Data[i] = SessionBody{ID: se.ID, Device: se.Device, IPAddress: se.Address, Current: se.ID == current,
+			CreatedAt: se.CreatedAt, LastUsedAt: se.LastUsedAt, ExpiresAt: se.ExpiresAt}
+	}
+	return out
 }

@@ -150,3 +150,39 @@ export function debounce(fn, ms = 300) {
   let t;
   return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); };
 }
+
+/**
+ * signInForm is the sign-in form of every web app: email and password (and the app's extra
+ * fields), missing ones named beside their field, the button disabled while login runs. check
+ * answers more field errors before login; login(email, password) signs in, and its errors show
+ * in the form (or through onError, which may show them its own way).
+ */
+export function signInForm({ notice, email = '', emailHint = 'Enter your email.', extra = [], check, login, onError }) {
+  const emailInput = h('input', { name: 'email', type: 'email', autocomplete: 'username', required: true, value: email });
+  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const submit = h('button', { type: 'submit' }, 'Sign in');
+  const form = h('form', { novalidate: true },
+    notice ? h('p', { class: 'form-error', role: 'status' }, notice) : null,
+    field('Email', emailInput), field('Password', password), ...extra, submit);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    const details = [];
+    if (!emailInput.value) details.push({ field: 'email', reason: emailHint });
+    if (!password.value) details.push({ field: 'password', reason: 'Enter your password.' });
+    const more = check ? check() : [];
+    if (details.length || more.length) {
+      showErrors(form, { message: more.length ? 'Check the form.' : 'Enter your email and password.', details: [...details, ...more] });
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await login(emailInput.value.trim(), password.value);
+    } catch (err) {
+      if (onError) onError(err, form); else showErrors(form, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return { form, email: emailInput, password };
+}

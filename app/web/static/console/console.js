@@ -2,7 +2,7 @@
 // subscribers) manage users, plans, coupons, gift cards, invoices and refunds, the catalog and
 // read the audit log, through the subscriber surface's /admin routes.
 import { Api, ApiError } from '../common/api.js';
-import { h, mount, field, showErrors, clearErrors } from '../common/dom.js';
+import { h, mount, field, showErrors, signInForm } from '../common/dom.js';
 import { applyBrand, rememberedBrand, brandMark, frame, router } from '../common/shell.js';
 import { takeKeyFromURL, apiKey, setApiKey } from './key.js';
 import { usersPage, userPage } from './users.js';
@@ -58,38 +58,25 @@ async function showSignIn(notice) {
   const remembered = rememberedBrand(BRAND_KEY);
   applyBrand(remembered);
   document.title = `Sign in · ${APP}`;
-  const email = h('input', { name: 'email', type: 'email', autocomplete: 'username', required: true });
-  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const key = h('input', { name: 'apiKey', autocomplete: 'off', spellcheck: 'false', placeholder: 'stv_…' });
   const keyField = field('Client app key', key, 'The key of your app, from the console link your provider gave you; remembered in this browser.');
   keyField.hidden = !!apiKey();
   const changeKey = h('button', { type: 'button', class: 'link', hidden: !apiKey(), onclick: () => { keyField.hidden = false; changeKey.hidden = true; key.focus(); } }, 'Use another client\'s key');
-  const submit = h('button', { type: 'submit' }, 'Sign in');
-  const form = h('form', { novalidate: true },
-    notice ? h('p', { class: 'form-error', role: 'status' }, notice) : null,
-    field('Email', email), field('Password', password), keyField, submit);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    const details = [];
-    if (!email.value) details.push({ field: 'email', reason: 'Enter your email.' });
-    if (!password.value) details.push({ field: 'password', reason: 'Enter your password.' });
-    if (!apiKey() && !key.value.trim()) details.push({ field: 'apiKey', reason: 'Enter your app key: open the console link your provider gave you, or paste the key here.' });
-    if (details.length) { showErrors(form, { message: 'Check the form.', details }); return; }
-    if (key.value.trim()) setApiKey(key.value.trim());
-    submit.disabled = true;
-    try {
-      const d = await appCall('POST', '/auth/login', { email: email.value.trim(), password: password.value });
-      api.tokens = d;
+  const { form, email } = signInForm({
+    notice, extra: [keyField],
+    check: () => (!apiKey() && !key.value.trim()
+      ? [{ field: 'apiKey', reason: 'Enter your app key: open the console link your provider gave you, or paste the key here.' }] : []),
+    login: async (address, password) => {
+      if (key.value.trim()) setApiKey(key.value.trim());
+      api.tokens = await appCall('POST', '/auth/login', { email: address, password });
       await start();
-    } catch (err) {
+    },
+    onError: (err, form) => {
       if (err.code === 'INVALID_API_KEY' || err.code === 'TENANT_SUSPENDED') {
         keyField.hidden = false;
         showErrors(form, { message: err.message, details: [{ field: 'apiKey', reason: 'This key is not valid: check the console link or ask your provider for it.' }] });
       } else showErrors(form, err);
-    } finally {
-      submit.disabled = false;
-    }
+    },
   });
   mount(document.getElementById('app'), h('div', { class: 'signin' }, h('main', { class: 'card' },
     brandMark(remembered, APP),

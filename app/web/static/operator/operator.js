@@ -2,7 +2,7 @@
 // white-label clients through a wizard, suspend and resume them, and manage their API keys,
 // partners, partner staff and OAuth apps, through the platform JSON API (flat, snake_case).
 import { Api } from '../common/api.js';
-import { h, mount, field, showErrors, clearErrors } from '../common/dom.js';
+import { h, mount, signInForm } from '../common/dom.js';
 import { frame, router } from '../common/shell.js';
 import { clientsPage, clientPage } from './clients.js';
 import { wizardPage } from './wizard.js';
@@ -21,31 +21,13 @@ let signedIn = false;
 function showSignIn(notice) {
   signedIn = false;
   document.title = 'Sign in · Operator console';
-  const email = h('input', { name: 'email', type: 'email', autocomplete: 'username', required: true, value: sessionStorage.getItem(EMAIL_KEY) || '' });
-  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const submit = h('button', { type: 'submit' }, 'Sign in');
-  const form = h('form', { novalidate: true },
-    notice ? h('p', { class: 'form-error', role: 'status' }, notice) : null,
-    field('Email', email), field('Password', password), submit);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    if (!email.value || !password.value) {
-      showErrors(form, { message: 'Enter your email and password.', details: [
-        ...(!email.value ? [{ field: 'email', reason: 'Enter your operator email.' }] : []),
-        ...(!password.value ? [{ field: 'password', reason: 'Enter your password.' }] : [])] });
-      return;
-    }
-    submit.disabled = true;
-    try {
-      api.tokens = api.fromFlat(await api.post('/platform/auth/login', { email: email.value.trim(), password: password.value }));
-      sessionStorage.setItem(EMAIL_KEY, email.value.trim());
+  const { form, email, password } = signInForm({
+    notice, email: sessionStorage.getItem(EMAIL_KEY) || '', emailHint: 'Enter your operator email.',
+    login: async (address, password) => {
+      api.tokens = api.fromFlat(await api.post('/platform/auth/login', { email: address, password }));
+      sessionStorage.setItem(EMAIL_KEY, address);
       start();
-    } catch (err) {
-      showErrors(form, err);
-    } finally {
-      submit.disabled = false;
-    }
+    },
   });
   mount(document.getElementById('app'), h('div', { class: 'signin' }, h('main', { class: 'card' },
     h('div', { class: 'brand' }, h('span', {}, 'stvos operator console')),

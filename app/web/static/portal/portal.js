@@ -1,7 +1,7 @@
 // The partner portal: partner staff (owner, admin, viewer) sign in and manage their partner's
 // vouchers, members, billing, content strings and products, through the partner JSON API.
 import { Api } from '../common/api.js';
-import { h, mount, field, showErrors, clearErrors } from '../common/dom.js';
+import { h, mount, signInForm } from '../common/dom.js';
 import { applyBrand, rememberedBrand, brandMark, frame, router } from '../common/shell.js';
 import { takeKeyFromURL } from './key.js';
 import { dashboardPage } from './dashboard.js';
@@ -26,30 +26,12 @@ function showSignIn(notice) {
   const brand = rememberedBrand(BRAND_KEY);
   applyBrand(brand);
   document.title = 'Sign in · Partner portal';
-  const email = h('input', { name: 'email', type: 'email', autocomplete: 'username', required: true });
-  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const submit = h('button', { type: 'submit' }, 'Sign in');
-  const form = h('form', { novalidate: true },
-    notice ? h('p', { class: 'form-error', role: 'status' }, notice) : null,
-    field('Email', email), field('Password', password), submit);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    if (!email.value || !password.value) {
-      showErrors(form, { message: 'Enter your email and password.', details: [
-        ...(!email.value ? [{ field: 'email', reason: 'Enter the email you were invited with.' }] : []),
-        ...(!password.value ? [{ field: 'password', reason: 'Enter your password.' }] : [])] });
-      return;
-    }
-    submit.disabled = true;
-    try {
-      api.tokens = await api.post('/partner-auth/login', { email: email.value.trim(), password: password.value });
+  const { form, email } = signInForm({
+    notice, emailHint: 'Enter the email you were invited with.',
+    login: async (address, password) => {
+      api.tokens = await api.post('/partner-auth/login', { email: address, password });
       await start();
-    } catch (err) {
-      showErrors(form, err);
-    } finally {
-      submit.disabled = false;
-    }
+    },
   });
   mount(document.getElementById('app'), h('div', { class: 'signin' }, h('main', { class: 'card' },
     brandMark(brand, 'Partner portal'),
