@@ -235,7 +235,8 @@ try {
   await owner.getByRole('button', { name: 'Remove nia@demo-gym.local' }).click();
   await owner.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
   await owner.getByText('nia@demo-gym.local removed.').waitFor();
-  assert.equal(await owner.getByRole('cell', { name: 'nia@demo-gym.local', exact: true }).count(), 0);
+  // The toast comes first; the list is read again after it: wait for the row to go.
+  await owner.getByRole('cell', { name: 'nia@demo-gym.local', exact: true }).waitFor({ state: 'detached' });
   const gone = await fetch(`${BASE}/partner-auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email: 'nia@demo-gym.local', password: 'new-viewer-pass' }) });
   assert.equal(gone.status, 401, 'a removed account cannot sign in');

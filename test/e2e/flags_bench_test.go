@@ -24,7 +24,8 @@ import (
 //	go test ./test/e2e -run '^$' -bench OFREPEvaluate -benchtime 1x -count 1
 func BenchmarkOFREPEvaluate(b *testing.B) {
 	rate, secs := envInt("STVOS_BENCH_RATE", 2000), envInt("STVOS_BENCH_SECONDS", 5)
-	srv := harness.StartServer(b, map[string]string{"STVOS_RATE_PER_ADDRESS": "100000000", "STVOS_RATE_PER_CREDENTIAL": "100000000"})
+	srv := harness.StartServer(b, map[string]string{"STVOS_RATE_PER_ADDRESS": "100000000", "STVOS_RATE_PER_CREDENTIAL": "100000000",
+		"STVOS_LOG_LEVEL": "warn"})
 	op := operator(b, srv)
 	id, key := onboard(b, op, "ofrep-bench", nil)
 	adm := admin(b, srv, op, id, key, "admin@ofrep-bench.test")

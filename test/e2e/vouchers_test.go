@@ -214,8 +214,9 @@ func TestVoucherIntegrationFlow(t *testing.T) {
 	require.Equal(t, http.StatusOK, app.call("POST", "/auth/login", map[string]string{"email": "first@member.test", "password": demoPassword}).Status)
 }
 
-// TestVoucherRedemptionRace: 64 simultaneous registrations on 16 codes give exactly 16 members
-// and no server error.
+// TestVoucherRedemptionRace: 32 simultaneous registrations on 8 codes (four racers a code) give
+// exactly 8 members and no server error. (64 racers made 64 argon2 hashes queue on two CPUs: under
+// -race on a loaded CI machine the last ones outlived the server's 60 s write timeout.)
 func TestVoucherRedemptionRace(t *testing.T) {
 	t.Parallel()
 	srv := harness.StartServer(t, map[string]string{"STVOS_RATE_REGISTER": "600"})
@@ -223,7 +224,7 @@ func TestVoucherRedemptionRace(t *testing.T) {
 	id, key := onboard(t, op, "race-client", nil)
 	_, staff := partnerStaff(t, srv, op, id, "Race Gym", "owner@race.test", "owner")
 	portal := staff.with("X-API-Key", key)
-	codes := vouchersOf(data(t, portal.call("POST", "/partner/vouchers", map[string]any{"quantity": 16}), http.StatusCreated))
+	codes := vouchersOf(data(t, portal.call("POST", "/partner/vouchers", map[string]any{"quantity": 8}), http.StatusCreated))
 	app := newClient(t, srv.URL).with("X-API-Key", key)
 	var (
 		wg       sync.WaitGroup
@@ -232,11 +233,11 @@ func TestVoucherRedemptionRace(t *testing.T) {
 		winners  = map[string]int{}
 	)
 	start := make(chan struct{})
-	for i := range 64 {
+	for i := range 32 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			code := codes[i%16]["code"].(string)
+			code := codes[i%8]["code"].(string)
 			<-start
 			r := app.call("POST", "/auth/register", map[string]string{"email": fmt.Sprintf("racer%d@race.test", i),
 				"password": demoPassword, "name": "Racer", "voucherCode": code})
@@ -252,9 +253,9 @@ func TestVoucherRedemptionRace(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
-	require.Equal(t, map[int]int{http.StatusCreated: 16, http.StatusUnprocessableEntity: 48}, statuses)
-	require.Len(t, winners, 16, "each code made exactly one member")
+	require.Equal(t, map[int]int{http.StatusCreated: 8, http.StatusUnprocessableEntity: 24}, statuses)
+	require.Len(t, winners, 8, "each code made exactly one member")
 	st := data(t, portal.call("GET", "/partner/vouchers/stats", nil), http.StatusOK)
-	require.Equal(t, 16.0, st["redeemed"])
+	require.Equal(t, 8.0, st["redeemed"])
 	require.Equal(t, 100.0, st["redemptionRate"])
 }

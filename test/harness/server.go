@@ -100,7 +100,13 @@ func StartServerWith(t testing.TB, b Backends, extra fx.Option, overrides ...map
 	if testing.Verbose() {
 		out = io.MultiWriter(logs, testWriter{t})
 	}
-	log := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	// Tests read everything down to debug; a benchmark that names STVOS_LOG_LEVEL gets its level, so
+	// that the access log of every request does not weigh on what it measures.
+	level := slog.LevelDebug
+	if _, ok := env["STVOS_LOG_LEVEL"]; ok {
+		level = cfg.LogLevel
+	}
+	log := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: level}))
 	var srv *app.Server
 	a := fx.New(app.Options(cfg, log), extra, fx.Populate(&srv))
 	if err := a.Err(); err != nil {
