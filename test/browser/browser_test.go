@@ -9,43 +9,21 @@ package browser
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/stvos/stvos/app"
-	"github.com/stvos/stvos/app/devstack/docker"
+	"github.com/stvos/stvos/test/harness"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // demo is what `stvos dev` keeps of its seed (app/demo.go).
 type demo struct {
@@ -82,37 +60,10 @@ func tools(t *testing.T) (node, chromium string) {
 }
 
 func startDev(t *testing.T) (base string, d demo) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	dir := t.TempDir()
-	// As root the dev databases run as the postgres user, who must reach the folder.
-	require.NoError(t, os.Chmod(filepath.Dir(dir), 0o755))
-	require.NoError(t, os.Chmod(dir, 0o755))
-	out := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Dev(ctx, app.DevOptions{Dir: dir, Addr: addr, Out: out, Docker: docker.Start}) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
-	require.Eventually(t, func() bool {
-		select {
-		case err := <-done:
-			done <- err
-			return true
-		default:
-			return strings.Contains(out.String(), "Ctrl-C stops")
-		}
-	}, 4*time.Minute, 100*time.Millisecond)
-	require.Contains(t, out.String(), "Ctrl-C stops", "stvos dev did not come up")
-	require.Contains(t, out.String(), "/portal/#key=", "make run prints the portal's URL")
-	raw, err := os.ReadFile(filepath.Join(dir, "demo.json"))
-	require.NoError(t, err)
-	require.NoError(t, json.Unmarshal(raw, &d))
-	return "http://" + addr, d
+	dev := harness.StartDev(t, 4*time.Minute)
+	require.Contains(t, dev.Out.String(), "/portal/#key=", "make run prints the portal's URL")
+	dev.Demo(t, &d)
+	return dev.URL, d
 }
 
 // call sends a JSON request and decodes the answer; want is the expected status.
@@ -184,25 +135,10 @@ func TestPartnerPortalInChromium(t *testing.T) {
 	node, chromium := tools(t)
 	base, d := startDev(t)
 	otherEmail, otherPassword, otherMember := otherPartner(t, base, d)
-	shots := os.Getenv("STVOS_SCREENSHOT_DIR")
-	if shots == "" {
-		abs, err := filepath.Abs("screenshots")
-		require.NoError(t, err)
-		shots = abs
-	}
-	require.NoError(t, os.MkdirAll(shots, 0o755))
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "portal.mjs")
-	cmd.Env = append(os.Environ(),
+	shots := screenshotDir(t)
+	runScenario(t, node, "portal.mjs",
 		"BASE_URL="+base, "API_KEY="+d.APIKey, "CHROMIUM="+chromium, "SCREENSHOT_DIR="+shots, "EVIL_URL="+evilSite(t, base),
 		"OWNER_EMAIL="+d.StaffEmail, "OWNER_PASSWORD="+d.StaffPassword, "VIEWER_EMAIL="+d.ViewerEmail, "VIEWER_PASSWORD="+d.ViewerPassword,
 		"OTHER_EMAIL="+otherEmail, "OTHER_PASSWORD="+otherPassword, "OTHER_MEMBER="+otherMember)
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.WaitDelay = 10 * time.Second
-	err := cmd.Run()
-	t.Log("\n" + out.String())
-	require.NoError(t, err, "the browser scenarios failed (output above)")
 	t.Logf("screenshots in %s", shots)
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stvos/stvos/test/harness"
 )
 
 // screenshotDir is where the scenarios write their screenshots: STVOS_SCREENSHOT_DIR, else
@@ -30,7 +32,7 @@ func runScenario(t *testing.T, node, script string, env ...string) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, script)
 	cmd.Env = append(os.Environ(), env...)
-	out := &syncBuffer{}
+	out := &harness.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = 10 * time.Second
 	err := cmd.Run()

@@ -1,41 +1,14 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"net"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/stvos/stvos/app"
-	"github.com/stvos/stvos/app/devstack/docker"
+	"github.com/stvos/stvos/test/harness"
 )
-
-// syncBuffer is written by the dev server and read by the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestDemoShowsEveryPortalEndpoint runs `stvos dev` as `make run` does (its own databases, the
 // demo seed) and checks that every partner portal and app endpoint shows something: a catalog,
@@ -43,43 +16,15 @@ func (s *syncBuffer) String() string {
 // billing.
 func TestDemoShowsEveryPortalEndpoint(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	// As root the dev databases run as the postgres user, who must reach the folder.
-	dir := t.TempDir()
-	require.NoError(t, os.Chmod(filepath.Dir(dir), 0o755))
-	require.NoError(t, os.Chmod(dir, 0o755))
-	out := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Dev(ctx, app.DevOptions{Dir: dir, Addr: addr, Out: out, Docker: docker.Start}) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
-	require.Eventually(t, func() bool {
-		select {
-		case err := <-done:
-			done <- err
-			return true
-		default:
-			return strings.Contains(out.String(), "Ctrl-C stops")
-		}
-	}, 3*time.Minute, 100*time.Millisecond)
-	require.Contains(t, out.String(), "Ctrl-C stops", "stvos dev did not come up")
-
-	raw, err := os.ReadFile(filepath.Join(dir, "demo.json"))
-	require.NoError(t, err)
+	dev := harness.StartDev(t, 3*time.Minute)
 	var d struct {
 		APIKey        string `json:"api_key"`
 		StaffEmail    string `json:"staff_email"`
 		StaffPassword string `json:"staff_password"`
 		VoucherCode   string `json:"voucher_code"`
 	}
-	require.NoError(t, json.Unmarshal(raw, &d))
-	base := "http://" + addr
+	dev.Demo(t, &d)
+	base := dev.URL
 	r := newClient(t, base).call("POST", "/partner-auth/login", map[string]string{"email": d.StaffEmail, "password": d.StaffPassword})
 	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
 	portal := newClient(t, base).with("Authorization", "Bearer "+r.JSON["data"].(map[string]any)["accessToken"].(string)).with("X-API-Key", d.APIKey)

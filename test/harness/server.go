@@ -22,24 +22,26 @@ type Server struct {
 	// Stop shuts the server down gracefully, as SIGTERM does; it is also called when the test
 	// ends, and a second call does nothing.
 	Stop func() error
-	logs *lockedBuffer
+	logs *Buffer
 }
 
 // Logs returns everything the server logged so far (JSON lines, debug level and up).
 func (s *Server) Logs() string { return s.logs.String() }
 
-type lockedBuffer struct {
+// Buffer collects what a server writes while a test reads it: safe for concurrent use.
+type Buffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
+func (b *Buffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *lockedBuffer) String() string {
+// String answers everything written so far.
+func (b *Buffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
@@ -95,7 +97,7 @@ func StartServerWith(t testing.TB, b Backends, extra fx.Option, overrides ...map
 	if _, ok := env["STVOS_SIGNING_KEY_FILE"]; !ok { // naming it, even empty, lets the server keep its own key
 		cfg.SigningKeyPEM = SigningKey(t)
 	}
-	logs := &lockedBuffer{}
+	logs := &Buffer{}
 	var out io.Writer = logs
 	if testing.Verbose() {
 		out = io.MultiWriter(logs, testWriter{t})
