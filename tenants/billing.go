@@ -22,10 +22,7 @@ var (
 func NewBilling(r *Resolver) Billing { return Billing{tenants: r} }
 
 func (b Billing) tenant(ctx context.Context, tenantID string) (tenant.Tenant, error) {
-	if c, ok := b.tenants.CachedTenant(tenantID); ok {
-		return c.Tenant, nil
-	}
-	c, err := b.tenants.LoadTenant(ctx, tenantID)
+	c, err := b.tenants.Tenant(ctx, tenantID)
 	return c.Tenant, err
 }
 

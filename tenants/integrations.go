@@ -50,12 +50,9 @@ func (i *Integrations) For(ctx context.Context, tenantID, source string) (ports.
 	}
 	name := DefaultIntegrations
 	if i.tenants != nil {
-		c, ok := i.tenants.CachedTenant(tenantID)
-		if !ok {
-			var err error
-			if c, err = i.tenants.LoadTenant(ctx, tenantID); err != nil {
-				return nil, err
-			}
+		c, err := i.tenants.Tenant(ctx, tenantID)
+		if err != nil {
+			return nil, err
 		}
 		if n := c.Tenant.Adapters[PortIntegrations]; n != "" {
 			name = n
