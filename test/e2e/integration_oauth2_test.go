@@ -25,19 +25,7 @@ func TestGenericOAuth2Provider(t *testing.T) {
 	t.Parallel()
 	f := oauthSetup(t)
 	base := f.srv.URL
-	locations := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, _ := http.NewRequest("GET", base+"/oauth/userinfo", nil)
-		req.Header.Set("Authorization", r.Header.Get("Authorization"))
-		res, err := http.DefaultClient.Do(req)
-		if err != nil || res.StatusCode != http.StatusOK {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		res.Body.Close()
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"locations": []map[string]any{{"provider_id": "loc-1", "name": "Main St",
-			"address": map[string]any{"formatted_address": "1 Main St", "locality": "Springfield", "country": "US", "latitude": 1.5}}}})
-	}))
+	locations := locationsServer(base)
 	defer locations.Close()
 
 	client := safeurl.New(true).Client(10 * time.Second) // development: the servers run on loopback
@@ -92,4 +80,22 @@ func TestGenericOAuth2Provider(t *testing.T) {
 		LocationsURL: locations.URL}, safeurl.New(false).Client(5*time.Second))
 	_, err = strict.Exchange(ctx, bad)
 	require.ErrorIs(t, err, safeurl.ErrBlockedAddress)
+}
+
+// locationsServer is a provider's locations endpoint: it lists one location to callers whose
+// bearer token stvos's /oauth/userinfo at base vouches for.
+func locationsServer(base string) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, _ := http.NewRequest("GET", base+"/oauth/userinfo", nil)
+		req.Header.Set("Authorization", r.Header.Get("Authorization"))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != http.StatusOK {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		res.Body.Close()
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"locations": []map[string]any{{"provider_id": "loc-1", "name": "Main St",
+			"address": map[string]any{"formatted_address": "1 Main St", "locality": "Springfield", "country": "US", "latitude": 1.5}}}})
+	}))
 }

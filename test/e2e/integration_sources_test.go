@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -29,19 +28,7 @@ func TestGenericOAuth2ConfiguredSource(t *testing.T) {
 	oauthClientID := r.str("client_id")
 	member(t, newClient(t, base).with("X-API-Key", key), "merchant@acme.test")
 
-	locations := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, _ := http.NewRequest("GET", base+"/oauth/userinfo", nil)
-		req.Header.Set("Authorization", r.Header.Get("Authorization"))
-		res, err := http.DefaultClient.Do(req)
-		if err != nil || res.StatusCode != http.StatusOK {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		res.Body.Close()
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"locations": []map[string]any{{"provider_id": "loc-1", "name": "Main St",
-			"address": map[string]any{"formatted_address": "1 Main St", "locality": "Springfield", "country": "US"}}}})
-	}))
+	locations := locationsServer(base)
 	defer locations.Close()
 	// The provider's token endpoint checks the client secret (stvos's own /oauth serves public
 	// clients, so this hop checks it, then forwards the exchange without it): the secret stored
