@@ -7,8 +7,10 @@ package surface
 
 import (
 	"log/slog"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -141,6 +143,10 @@ func (s *Surface) errorSchema(r huma.Registry) *huma.Schema {
 // body, documents its security and rate limits, and gives every error response the surface's
 // own error schema.
 func (s *Surface) prepare(op *huma.Operation, errSchema *huma.Schema) {
+	// Operations often share their metadata map and errors slice (a package's access rule, say),
+	// and servers built at once in one process (tests) share the package's: each operation gets
+	// its own copies before this surface writes to them.
+	op.Metadata, op.Errors, op.Responses = maps.Clone(op.Metadata), slices.Clone(op.Errors), maps.Clone(op.Responses)
 	if op.Metadata == nil {
 		op.Metadata = map[string]any{}
 	}
@@ -166,7 +172,9 @@ func (s *Surface) prepare(op *huma.Operation, errSchema *huma.Schema) {
 			Content: map[string]*huma.MediaType{"application/json": {Schema: errSchema}}}
 	}
 	if d, ok := op.Responses["default"]; ok {
+		d := *d
 		d.Content = map[string]*huma.MediaType{"application/json": {Schema: errSchema}}
+		op.Responses["default"] = &d
 	}
 }
 

@@ -1,7 +1,11 @@
 package surface
 
 import (
+	"context"
+	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -44,4 +48,37 @@ func TestIfMatch(t *testing.T) {
 		require.Error(t, err, bad)
 	}
 	require.Equal(t, `"3"`, ETag(3))
+}
+
+// Two surfaces built at once in one process whose operations share one metadata map and one
+// errors slice (a package's access rule): each operation keeps its own surface and the caller's
+// values stay as they were. (The slice is full: huma itself appends to an operation's errors.)
+func TestOperationsSharingMetadataKeepTheirOwnSurface(t *testing.T) {
+	t.Parallel()
+	shared := Permit("self:things:read", UserToken)
+	errs := []int{http.StatusNotFound}
+	var wg sync.WaitGroup
+	surfaces := make([]*Surface, 4)
+	for i := range surfaces {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := New(http.NewServeMux(), Spec{Name: "things" + strconv.Itoa(i), Title: "Things"}, Deps{})
+			for _, path := range []string{"/a", "/b"} {
+				huma.Register(s.API, huma.Operation{OperationID: "get" + path[1:], Method: http.MethodGet, Path: path,
+					Metadata: shared, Errors: errs}, func(context.Context, *struct{}) (*struct{}, error) { return nil, nil })
+			}
+			surfaces[i] = s
+		}()
+	}
+	wg.Wait()
+	for _, s := range surfaces {
+		for _, path := range []string{"/a", "/b"} {
+			op := s.API.OpenAPI().Paths[path].Get
+			require.Same(t, s, op.Metadata[surfaceKey])
+			require.Contains(t, op.Errors, http.StatusUnauthorized, "the guard's errors are documented")
+		}
+	}
+	require.NotContains(t, shared, surfaceKey, "the shared map is not written")
+	require.Equal(t, []int{http.StatusNotFound}, errs)
 }
