@@ -39,6 +39,8 @@ type DevOptions struct {
 	Docker devstack.Provisioner
 	// Out receives the welcome text; nil means standard output.
 	Out io.Writer
+	// Extra joins the application graph (tests decorate parts with it); nil adds nothing.
+	Extra fx.Option
 }
 
 // Dev provisions PostgreSQL and Redis (kept in Dir between runs), serves every surface, seeds a
@@ -86,7 +88,11 @@ func Dev(ctx context.Context, opt DevOptions) error {
 	}
 	log, logs := NewLogger(cfg.LogLevel)
 	defer logs.Close()
-	return RunWith(ctx, cfg, log, ready, fx.Populate(&svc, &parts))
+	extra := []fx.Option{fx.Populate(&svc, &parts)}
+	if opt.Extra != nil {
+		extra = append(extra, opt.Extra)
+	}
+	return RunWith(ctx, cfg, log, ready, extra...)
 }
 
 func openDevLog(dir string) (*os.File, error) {

@@ -69,6 +69,12 @@ type BootstrapResult struct {
 
 // Bootstrap creates the first superadmin, migrating first so it works on an empty database.
 func Bootstrap(ctx context.Context, url, email, password, name string) (BootstrapResult, error) {
+	return BootstrapWith(ctx, url, argon2.New(argon2.DefaultParams), email, password, name)
+}
+
+// BootstrapWith is Bootstrap hashing the password with hasher (the server's is argon2's
+// default; tests give the one their servers run).
+func BootstrapWith(ctx context.Context, url string, hasher ports.PasswordHasher, email, password, name string) (BootstrapResult, error) {
 	if _, err := Migrate(ctx, url); err != nil {
 		return BootstrapResult{}, err
 	}
@@ -77,7 +83,7 @@ func Bootstrap(ctx context.Context, url, email, password, name string) (Bootstra
 		return BootstrapResult{}, err
 	}
 	defer pool.Close()
-	passwords, err := credential.NewPasswords(argon2.New(argon2.DefaultParams), nil)
+	passwords, err := credential.NewPasswords(hasher, nil)
 	if err != nil {
 		return BootstrapResult{}, err
 	}

@@ -8,5 +8,5 @@ import (
 )
 
 func bootstrap(srv *harness.Server, email string) (app.BootstrapResult, error) {
-	return app.Bootstrap(context.Background(), srv.Config.DatabaseURL, email, demoPassword, "")
+	return app.BootstrapWith(context.Background(), srv.Config.DatabaseURL, harness.PasswordHasher(), email, demoPassword, "")
 }

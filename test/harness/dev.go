@@ -43,7 +43,9 @@ func StartDev(t testing.TB, timeout time.Duration) Dev {
 	out := &Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- app.Dev(ctx, app.DevOptions{Dir: dir, Addr: addr, Out: out, Docker: docker.Start}) }()
+	go func() {
+		done <- app.Dev(ctx, app.DevOptions{Dir: dir, Addr: addr, Out: out, Docker: docker.Start, Extra: Passwords})
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -11,7 +11,9 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/stvos/stvos/adapters/argon2"
 	"github.com/stvos/stvos/app"
+	"github.com/stvos/stvos/ports"
 )
 
 // Server is a running stvos, reached over real HTTP.
@@ -110,7 +112,7 @@ func StartServerWith(t testing.TB, b Backends, extra fx.Option, overrides ...map
 	}
 	log := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: level}))
 	var srv *app.Server
-	a := fx.New(app.Options(cfg, log), extra, fx.Populate(&srv))
+	a := fx.New(app.Options(cfg, log), Passwords, extra, fx.Populate(&srv))
 	if err := a.Err(); err != nil {
 		t.Fatalf("harness: build app: %v", err)
 	}
@@ -141,4 +143,17 @@ type testWriter struct{ t testing.TB }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p))
 	return len(p), nil
+}
+
+// Passwords gives the servers the tests start a password hasher at a cost tests can afford under
+// the race detector: argon2id with 1 MiB and one pass instead of the server's 64 MiB and two
+// (half a second a hash with -race, and the end-to-end tests sign in hundreds of times). It is
+// the same adapter and the same encoded format, so every sign-in still hashes and verifies for
+// real; the server's own parameters are those of adapters/argon2, which its tests cover.
+var Passwords = fx.Decorate(func(ports.PasswordHasher) ports.PasswordHasher { return PasswordHasher() })
+
+// PasswordHasher is the hasher of the servers the tests start (see Passwords), for tests that
+// store a password themselves (app.BootstrapWith).
+func PasswordHasher() ports.PasswordHasher {
+	return argon2.New(argon2.Params{Memory: 1024, Time: 1, Threads: 1})
 }
